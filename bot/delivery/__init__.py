@@ -1,0 +1,1 @@
+"""Sending: the outbox, the rate-limited sender, fan-out of published content, schedules."""

@@ -1,0 +1,1 @@
+"""Search over the published archive, in English, Chinese and pinyin."""

@@ -1,0 +1,36 @@
+"""The objects every handler and job needs, kept on the Application (no globals)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+
+if TYPE_CHECKING:
+    from telegram.ext import Application
+
+SERVICES_KEY = "services"
+
+
+def system_clock() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: AsyncEngine
+    session_factory: async_sessionmaker[AsyncSession]
+    # Tests pass a clock they can move (daily summaries, quiet hours, DST).
+    clock: Callable[[], dt.datetime] = system_clock
+    # Long-running parts (outbox sender, scheduler, fan-out poller) register themselves here.
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def get_services(application: Application[Any, Any, Any, Any, Any, Any]) -> Services:
+    return application.bot_data[SERVICES_KEY]  # type: ignore[no-any-return]

@@ -1,0 +1,443 @@
+"""SQLAlchemy models: the newsletter's content, its subscribers and what was sent to them.
+
+Every datetime is stored timezone-aware in UTC (`UtcDateTime`), on SQLite as on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """An aware UTC datetime; SQLite keeps no zone, so it is re-attached on the way out."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where an aware UTC datetime is required")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dt.datetime: UtcDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class ContentStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    PUBLISHED = "published"
+    RETRACTED = "retracted"
+
+
+class SubscriberStatus(enum.StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"  # /stop: keeps the data, sends nothing
+    BLOCKED = "blocked"  # Telegram said 403 or chat not found
+
+
+class DeliveryMode(enum.StrEnum):
+    INSTANT = "instant"
+    DAILY = "daily"
+    OFF = "off"
+
+
+class SubscriptionKind(enum.StrEnum):
+    REGION = "region"
+    COMMENTATOR = "commentator"
+    KEYWORD = "keyword"
+    MUTE = "mute"
+
+
+class DeliveryStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"  # claimed by a sender; in doubt if the process died here
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+entry_regions = Table(
+    "entry_regions",
+    Base.metadata,
+    Column("entry_id", ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True),
+    Column("region_id", ForeignKey("regions.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+entry_commentators = Table(
+    "entry_commentators",
+    Base.metadata,
+    Column("entry_id", ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "commentator_id",
+        ForeignKey("commentators.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+    Column("position", Integer, nullable=False, default=0),
+)
+
+item_regions = Table(
+    "item_regions",
+    Base.metadata,
+    Column("item_id", ForeignKey("report_items.id", ondelete="CASCADE"), primary_key=True),
+    Column("region_id", ForeignKey("regions.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+item_commentators = Table(
+    "item_commentators",
+    Base.metadata,
+    Column("item_id", ForeignKey("report_items.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "commentator_id",
+        ForeignKey("commentators.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+
+class Region(Base):
+    __tablename__ = "regions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name_en: Mapped[str] = mapped_column(String(80))
+    name_zh: Mapped[str] = mapped_column(String(80))
+    aliases: Mapped[list[Any]] = mapped_column(default=list)
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class Commentator(Base):
+    __tablename__ = "commentators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    name_zh: Mapped[str | None] = mapped_column(String(100), index=True)
+    aliases: Mapped[list[Any]] = mapped_column(default=list)
+    affiliation: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("name", "name_zh", name="uq_commentators_name_name_zh"),)
+
+
+class Digest(Base):
+    """A monthly digest post: its link goes to subscribers, its entries are stored as entries."""
+
+    __tablename__ = "digests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    month: Mapped[str | None] = mapped_column(String(7))  # "YYYY-MM"
+    part: Mapped[int | None]
+    link: Mapped[str | None] = mapped_column(Text)
+    summary: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default=ContentStatus.DRAFT, index=True)
+    content_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    published_at: Mapped[dt.datetime | None]
+    scheduled_for: Mapped[dt.datetime | None]
+    # Set by the running bot once recipients were computed and queued (see bot.delivery).
+    fanned_out_at: Mapped[dt.datetime | None]
+
+    entries: Mapped[list[Entry]] = relationship(back_populates="digest")
+
+
+class Entry(Base):
+    """A curated entry: one commentary (from a digest) or a single article or post."""
+
+    __tablename__ = "entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), default="digest")  # digest | article
+    title: Mapped[str | None] = mapped_column(Text)
+    title_zh: Mapped[str | None] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    outlet: Mapped[str | None] = mapped_column(String(200))
+    affiliation: Mapped[str | None] = mapped_column(Text)
+    date: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    url: Mapped[str | None] = mapped_column(Text)
+    digest_id: Mapped[int | None] = mapped_column(
+        ForeignKey("digests.id", ondelete="SET NULL"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(16), default=ContentStatus.DRAFT, index=True)
+    content_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    published_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+    scheduled_for: Mapped[dt.datetime | None]
+    retracted_at: Mapped[dt.datetime | None]
+    fanned_out_at: Mapped[dt.datetime | None]
+
+    digest: Mapped[Digest | None] = relationship(back_populates="entries")
+    regions: Mapped[list[Region]] = relationship(secondary=entry_regions, order_by=Region.position)
+    commentators: Mapped[list[Commentator]] = relationship(
+        secondary=entry_commentators, order_by=entry_commentators.c.position
+    )
+
+
+class DailyReport(Base):
+    """A daily press review of English-language media on China."""
+
+    __tablename__ = "daily_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    title: Mapped[str] = mapped_column(Text)
+    overview: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default=ContentStatus.DRAFT, index=True)
+    content_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    published_at: Mapped[dt.datetime | None]
+    scheduled_for: Mapped[dt.datetime | None]
+    fanned_out_at: Mapped[dt.datetime | None]
+
+    items: Mapped[list[ReportItem]] = relationship(
+        back_populates="report", order_by="ReportItem.position", cascade="all, delete-orphan"
+    )
+
+
+class ReportItem(Base):
+    __tablename__ = "report_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("daily_reports.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    headline: Mapped[str] = mapped_column(Text)
+    title_zh: Mapped[str | None] = mapped_column(Text)
+    summary_zh: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default=ContentStatus.DRAFT, index=True)
+    published_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+    retracted_at: Mapped[dt.datetime | None]
+
+    report: Mapped[DailyReport] = relationship(back_populates="items")
+    regions: Mapped[list[Region]] = relationship(secondary=item_regions, order_by=Region.position)
+    commentators: Mapped[list[Commentator]] = relationship(secondary=item_commentators)
+
+
+class Subscriber(Base):
+    """A chat that receives messages: a private chat, a group (or one of its topics), a channel."""
+
+    __tablename__ = "subscribers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    # 0 = the chat itself; otherwise the forum topic that subscriptions deliver to.
+    thread_id: Mapped[int] = mapped_column(BigInteger, default=0)
+    chat_type: Mapped[str] = mapped_column(String(16), default="private")
+    title: Mapped[str | None] = mapped_column(String(255))
+    username: Mapped[str | None] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(8), default="en")  # interface: en | zh
+    content_language: Mapped[str] = mapped_column(String(8), default="both")  # en | zh | both
+    mode: Mapped[str] = mapped_column(String(8), default=DeliveryMode.INSTANT)
+    daily_time: Mapped[str] = mapped_column(String(5), default="08:00")  # local HH:MM
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    quiet_start: Mapped[str | None] = mapped_column(String(5))
+    quiet_end: Mapped[str | None] = mapped_column(String(5))
+    status: Mapped[str] = mapped_column(String(16), default=SubscriberStatus.ACTIVE, index=True)
+    last_summary_at: Mapped[dt.datetime | None]
+    next_summary_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    blocked_at: Mapped[dt.datetime | None]
+
+    subscriptions: Mapped[list[Subscription]] = relationship(
+        back_populates="subscriber", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    __table_args__ = (
+        UniqueConstraint("chat_id", "thread_id", name="uq_subscribers_chat_id_thread_id"),
+    )
+
+
+class Subscription(Base):
+    """What a subscriber follows (region, commentator, keyword) or mutes (keyword)."""
+
+    __tablename__ = "subscriptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(
+        ForeignKey("subscribers.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    region_id: Mapped[int | None] = mapped_column(
+        ForeignKey("regions.id", ondelete="CASCADE"), index=True
+    )
+    commentator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("commentators.id", ondelete="CASCADE"), index=True
+    )
+    keyword: Mapped[str | None] = mapped_column(String(200))  # normalised (casefolded) phrase
+    # A single key per target so a subscriber follows each thing at most once.
+    target: Mapped[str] = mapped_column(String(220))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    subscriber: Mapped[Subscriber] = relationship(back_populates="subscriptions")
+    region: Mapped[Region | None] = relationship()
+    commentator: Mapped[Commentator | None] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("subscriber_id", "kind", "target", name="uq_subscriptions_target"),
+        Index("ix_subscriptions_kind_keyword", "kind", "keyword"),
+    )
+
+
+class Delivery(Base):
+    """The outbox: one row per message to send. The sender works through it."""
+
+    __tablename__ = "deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscriber_id: Mapped[int | None] = mapped_column(
+        ForeignKey("subscribers.id", ondelete="CASCADE"), index=True
+    )
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    thread_id: Mapped[int] = mapped_column(BigInteger, default=0)
+    # alert | summary | digest | broadcast | catchup
+    kind: Mapped[str] = mapped_column(String(16))
+    # Lower sends first: alerts ahead of daily summaries.
+    priority: Mapped[int] = mapped_column(default=10)
+    content_type: Mapped[str | None] = mapped_column(String(16))  # entry | item | digest | ...
+    content_id: Mapped[int | None]
+    # Unique per (recipient, content): the same thing is never queued twice for one chat.
+    dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    reply_markup: Mapped[dict[str, Any] | None]
+    disable_preview: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    not_before: Mapped[dt.datetime | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+
+    __table_args__ = (Index("ix_deliveries_queue", "status", "priority", "id"),)
+
+
+class SummaryRun(Base):
+    """One row per (subscriber, period): a daily summary is built and sent at most once."""
+
+    __tablename__ = "summary_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(String(32))  # local date "YYYY-MM-DD"
+    items: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("subscriber_id", "period", name="uq_summary_runs_subscriber_period"),
+    )
+
+
+class Editor(Base):
+    __tablename__ = "editors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    username: Mapped[str | None] = mapped_column(String(64), unique=True)
+    added_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class KnownUser(Base):
+    """Users the bot has seen, so `/editor add @username` can resolve a name to an id."""
+
+    __tablename__ = "known_users"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    username: Mapped[str | None] = mapped_column(String(64), index=True)
+    first_name: Mapped[str | None] = mapped_column(String(255))
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class AuditLog(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str | None] = mapped_column(String(200))
+    details: Mapped[dict[str, Any] | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+
+class PendingAction(Base):
+    """Server-side state behind a button whose meaning does not fit in 64 bytes of callback data
+    (an editor's preview, a broadcast awaiting confirmation, a long /list page)."""
+
+    __tablename__ = "pending_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    owner_id: Mapped[int | None] = mapped_column(BigInteger)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime | None]
+
+
+DEFAULT_REGIONS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("us-china", "US-China", "中美", ("us", "usa", "united states", "america", "美国", "us china")),
+    ("europe", "Europe", "欧洲", ("eu", "european union", "欧盟")),
+    ("japan", "Japan", "日本", ("jp",)),
+    ("africa", "Africa", "非洲", ()),
+    ("russia", "Russia", "俄罗斯", ("ru", "俄国")),
+)
