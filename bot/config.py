@@ -9,7 +9,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{Path.cwd() / 'digestbot.sqlite3'}"
+
+def default_database_url() -> str:
+    """A SQLite file in the working directory, resolved when the settings are read."""
+    return f"sqlite+aiosqlite:///{Path.cwd() / 'digestbot.sqlite3'}"
 
 
 class SettingsError(Exception):
@@ -19,7 +22,7 @@ class SettingsError(Exception):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    database_url: str = Field(default=DEFAULT_DATABASE_URL)
+    database_url: str = Field(default_factory=default_database_url)
     telegram_bot_token: str | None = None
     telegram_api_url: str = "https://api.telegram.org"
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
