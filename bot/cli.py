@@ -41,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--dry-run", action="store_true", help="parse only, store nothing")
     ingest.add_argument("--json", action="store_true", help="print the parse as JSON")
     ingest.add_argument("--publish", action="store_true", help="publish instead of drafts")
+    ingest.add_argument(
+        "--year", type=int, help="the digest's year when its title does not say (default: inferred)"
+    )
 
     search = sub.add_parser("search", help="search the published archive")
     search.add_argument("query", nargs="+")

@@ -1,0 +1,136 @@
+"""What the ingest parsers return: plain frozen dataclasses, and the one exception they raise.
+
+The parsers never touch the database; the ingest service stores what is described here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Kind = Literal["digest", "report", "article"]
+KINDS: tuple[Kind, ...] = ("digest", "report", "article")
+
+
+class ParseError(Exception):
+    """A document (or a part of it) that cannot be parsed.
+
+    ``line`` is 1-based and points at the line at fault (``None`` when the whole document is
+    at fault, e.g. it is empty); ``reason`` says what was expected there.
+    """
+
+    def __init__(self, line: int | None, reason: str) -> None:
+        super().__init__(line, reason)
+        self.line = line
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}" if self.line else self.reason
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedCommentator:
+    name: str
+    name_zh: str | None = None
+    affiliation: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "name_zh": self.name_zh}
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedEntry:
+    """One storable piece: a digest commentary paragraph, a report item or an article."""
+
+    text: str
+    summary: str
+    title: str | None = None
+    title_zh: str | None = None
+    url: str | None = None
+    regions: tuple[str, ...] = ()
+    commentators: tuple[ParsedCommentator, ...] = ()
+    outlet: str | None = None
+    date: dt.date | None = None
+    # Digest only: the text after " — " (for all commentators of the paragraph, ";"-separated).
+    affiliation: str | None = None
+    # Digest: the section heading; report: the item number as text.
+    section: str | None = None
+    line: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "title_zh": self.title_zh,
+            "summary": self.summary,
+            "text": self.text,
+            "url": self.url,
+            "regions": list(self.regions),
+            "commentators": [c.to_json() for c in self.commentators],
+            "outlet": self.outlet,
+            "date": self.date.isoformat() if self.date else None,
+        }
+
+    def content_hash(self) -> str:
+        """Stable across line endings and spacing, so a re-pasted entry is recognised."""
+        return _hash(self.url or "", self.title or "", self.text or self.summary)
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A part of the document that did not become an entry, and why."""
+
+    what: str
+    why: str
+    line: int | None = None
+
+    def to_json(self) -> dict[str, str]:
+        return {"what": self.what, "why": self.why}
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedDocument:
+    kind: Kind
+    title: str
+    date: dt.date | None
+    entries: tuple[ParsedEntry, ...]
+    skipped: tuple[Skipped, ...] = ()
+    # Digest metadata ("November Digest | Part 2 — International Relations").
+    month: int | None = None
+    year: int | None = None
+    part: int | None = None
+    subtitle: str | None = None
+    # Digest intro paragraph or report overview paragraph.
+    intro: str | None = None
+    # Report: the publication date on the line under the title (the title date is the news day).
+    published_on: dt.date | None = None
+    url: str | None = None
+    # Assumptions the parser made (an inferred year, an item without full text, ...).
+    notes: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "title": self.title,
+            "date": self.date.isoformat() if self.date else None,
+            "entries": [e.to_json() for e in self.entries],
+            "skipped": [s.to_json() for s in self.skipped],
+        }
+
+    def content_hash(self) -> str:
+        """Identifies the document by what was parsed out of it, not by its bytes."""
+        return _hash(
+            self.kind,
+            self.title,
+            self.date.isoformat() if self.date else "",
+            *(e.content_hash() for e in self.entries),
+        )
+
+
+def _hash(*parts: str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(" ".join(part.split()).encode("utf-8"))
+        h.update(b"\x1f")
+    return h.hexdigest()

@@ -1,0 +1,623 @@
+"""Which of the newsletter's regions a text is about, and which known commentators it names.
+
+Everything the newsletter covers is about China, so a region here means "China and X": an
+item is tagged ``us-china`` when it is about the United States, not when it mentions China.
+
+Matching is keyword based, in English (whole words, case-sensitive so that "US" is not "us"
+and "Polish" is not "polish") and Chinese (substrings; single characters only where they are
+unambiguous, e.g. 俄). Phrases that contain a keyword but mean something else ("US$",
+"Latin America", 埃塞俄比亚) are listed per region and never count.
+
+A passing mention is not enough: see :func:`tag_regions` for how evidence is weighed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TypeVar
+
+from bot.ingest.model import ParsedCommentator
+from bot.ingest.textutil import has_cjk
+
+
+@dataclass(frozen=True, slots=True)
+class RegionSpec:
+    slug: str
+    name: str
+    en: tuple[str, ...]
+    zh: tuple[str, ...] = ()
+    # Phrases containing a keyword that must not count for this region.
+    en_not: tuple[str, ...] = ()
+    zh_not: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class KnownCommentator:
+    name: str
+    name_zh: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+_EUROPE_COUNTRIES = [
+    "Germany",
+    "German",
+    "Germans",
+    "France",
+    "French",
+    "Britain",
+    "British",
+    "UK",
+    "U.K.",
+    "England",
+    "Scotland",
+    "Italy",
+    "Italian",
+    "Spain",
+    "Spanish",
+    "Netherlands",
+    "Dutch",
+    "Poland",
+    "Polish",
+    "Hungary",
+    "Hungarian",
+    "Czech",
+    "Czechia",
+    "Slovakia",
+    "Austria",
+    "Austrian",
+    "Belgium",
+    "Belgian",
+    "Sweden",
+    "Swedish",
+    "Denmark",
+    "Danish",
+    "Finland",
+    "Finnish",
+    "Norway",
+    "Norwegian",
+    "Ireland",
+    "Irish",
+    "Portugal",
+    "Portuguese",
+    "Greece",
+    "Greek",
+    "Serbia",
+    "Serbian",
+    "Romania",
+    "Romanian",
+    "Bulgaria",
+    "Croatia",
+    "Slovenia",
+    "Lithuania",
+    "Lithuanian",
+    "Latvia",
+    "Estonia",
+    "Baltic",
+    "Switzerland",
+    "Swiss",
+    "Ukraine",
+    "Ukrainian",
+    "Brussels",
+    "Berlin",
+    "London",
+    "Paris",
+    "Rome",
+    "Madrid",
+    "Warsaw",
+    "Budapest",
+    "Belgrade",
+    "Kyiv",
+    "Macron",
+    "Merz",
+    "Scholz",
+    "Starmer",
+    "Orban",
+    "Orbán",
+    "Meloni",
+    "Sánchez",
+    "Kallas",
+    "NATO",
+    "Eurozone",
+]
+
+_AFRICA = [
+    "Africa",
+    "African",
+    "Africans",
+    "Sahel",
+    "Nigeria",
+    "Nigerian",
+    "Kenya",
+    "Kenyan",
+    "Ethiopia",
+    "Ethiopian",
+    "Egypt",
+    "Egyptian",
+    "Ghana",
+    "Ghanaian",
+    "Tanzania",
+    "Tanzanian",
+    "Zambia",
+    "Zambian",
+    "Angola",
+    "Angolan",
+    "Congo",
+    "Congolese",
+    "DRC",
+    "Zimbabwe",
+    "Zimbabwean",
+    "Uganda",
+    "Ugandan",
+    "Rwanda",
+    "Rwandan",
+    "Senegal",
+    "Senegalese",
+    "Morocco",
+    "Moroccan",
+    "Algeria",
+    "Algerian",
+    "Tunisia",
+    "Tunisian",
+    "Sudan",
+    "Sudanese",
+    "Djibouti",
+    "Mozambique",
+    "Namibia",
+    "Namibian",
+    "Botswana",
+    "Cameroon",
+    "Madagascar",
+    "Somalia",
+    "Somali",
+    "Libya",
+    "Libyan",
+    "Niger",
+    "Mali",
+    "Malian",
+    "Guinea",
+    "Benin",
+    "Togo",
+    "Gabon",
+    "Eritrea",
+    "Lesotho",
+    "Malawi",
+    "Mauritius",
+    "Mauritania",
+    "Liberia",
+    "Seychelles",
+    "FOCAC",
+    "Nairobi",
+    "Lagos",
+    "Addis",
+    "Abuja",
+    "Kinshasa",
+    "Pretoria",
+    "Johannesburg",
+]
+
+DEFAULT_REGIONS: tuple[RegionSpec, ...] = (
+    RegionSpec(
+        slug="us-china",
+        name="US-China",
+        en=(
+            "US",
+            "U.S.",
+            "U.S",
+            "USA",
+            "U.S.A.",
+            "United States",
+            "America",
+            "American",
+            "Americans",
+            "Washington",
+            "White House",
+            "Pentagon",
+            "Capitol Hill",
+            "State Department",
+            "Federal Reserve",
+            "Trump",
+            "Biden",
+            "Rubio",
+            "Bessent",
+            "Lutnick",
+            "Greer",
+            "Hegseth",
+            "Vance",
+            "Blinken",
+            "Sino-US",
+            "Sino-American",
+        ),
+        zh=(
+            "美国",
+            "美方",
+            "中美",
+            "美中",
+            "美军",
+            "美日",
+            "日美",
+            "美欧",
+            "欧美",
+            "美俄",
+            "美韩",
+            "美台",
+            "对美",
+            "访美",
+            "赴美",
+            "白宫",
+            "华盛顿",
+            "特朗普",
+            "川普",
+            "拜登",
+            "五角大楼",
+            "美联储",
+        ),
+        en_not=(
+            "US$",
+            "Latin America",
+            "Latin American",
+            "South America",
+            "South American",
+            "Central America",
+            "Central American",
+            "African American",
+            "African Americans",
+        ),
+        zh_not=("美中不足",),
+    ),
+    RegionSpec(
+        slug="europe",
+        name="Europe",
+        en=(
+            "Europe",
+            "European",
+            "Europeans",
+            "EU",
+            "E.U.",
+            "European Union",
+            "United Kingdom",
+            "von der Leyen",
+            *_EUROPE_COUNTRIES,
+        ),
+        zh=(
+            "欧盟",
+            "欧洲",
+            "欧方",
+            "中欧",
+            "欧美",
+            "美欧",
+            "布鲁塞尔",
+            "德国",
+            "法国",
+            "英国",
+            "意大利",
+            "西班牙",
+            "荷兰",
+            "波兰",
+            "匈牙利",
+            "捷克",
+            "比利时",
+            "瑞典",
+            "丹麦",
+            "芬兰",
+            "挪威",
+            "希腊",
+            "塞尔维亚",
+            "乌克兰",
+            "北约",
+            "马克龙",
+            "默茨",
+        ),
+        en_not=("Paris Agreement", "French fries", "New England"),
+    ),
+    RegionSpec(
+        slug="japan",
+        name="Japan",
+        en=(
+            "Japan",
+            "Japanese",
+            "Tokyo",
+            "Osaka",
+            "Okinawa",
+            "Takaichi",
+            "Ishiba",
+            "Kishida",
+            "Fukushima",
+            "Senkaku",
+            "Sino-Japanese",
+        ),
+        zh=(
+            "日本",
+            "日方",
+            "中日",
+            "日美",
+            "美日",
+            "日韩",
+            "韩日",
+            "访日",
+            "对日",
+            "赴日",
+            "日军",
+            "日企",
+            "日元",
+            "东京",
+            "冲绳",
+            "高市",
+            "石破",
+            "岸田",
+            "钓鱼岛",
+            "日本海军",
+            "日本海上自卫队",
+        ),
+        en_not=("Sea of Japan",),
+        # 日本海 is the sea; 日本海军 / 日本海上自卫队 are Japan's navy (longer, so they win).
+        zh_not=("今日美国", "节日美", "日本海"),
+    ),
+    RegionSpec(
+        slug="africa",
+        name="Africa",
+        en=(*_AFRICA, "South Africa", "South African", "Ivory Coast", "African Union"),
+        zh=(
+            "非洲",
+            "非盟",
+            "中非",
+            "南非",
+            "尼日利亚",
+            "肯尼亚",
+            "埃塞俄比亚",
+            "埃及",
+            "加纳",
+            "坦桑尼亚",
+            "赞比亚",
+            "安哥拉",
+            "刚果",
+            "津巴布韦",
+            "乌干达",
+            "卢旺达",
+            "塞内加尔",
+            "摩洛哥",
+            "阿尔及利亚",
+            "苏丹",
+            "吉布提",
+            "莫桑比克",
+            "纳米比亚",
+        ),
+        en_not=("African American", "African Americans", "Guinea pig", "Papua New Guinea"),
+    ),
+    RegionSpec(
+        slug="russia",
+        name="Russia",
+        en=(
+            "Russia",
+            "Russian",
+            "Russians",
+            "Moscow",
+            "Kremlin",
+            "Putin",
+            "Lavrov",
+            "Medvedev",
+            "Soviet",
+            "USSR",
+            "Sino-Russian",
+            "rouble",
+            "ruble",
+            "Siberia",
+        ),
+        zh=("俄", "莫斯科", "普京", "克里姆林宫", "拉夫罗夫", "苏联", "卢布"),
+        zh_not=("埃塞俄比亚", "俄亥俄", "俄勒冈"),
+    ),
+)
+
+REGION_SLUGS: tuple[str, ...] = tuple(r.slug for r in DEFAULT_REGIONS)
+
+
+_T = TypeVar("_T")
+_S = TypeVar("_S")
+_RECENT: dict[int, tuple[object, object]] = {}
+
+
+def _by_identity(data: Sequence[_S], build: Callable[[tuple[_S, ...]], _T]) -> _T:
+    """``build(tuple(data))`` (itself cached by value), remembered by the object's identity.
+
+    Callers pass the same tuple for every item of a document; hashing a few hundred keyword
+    strings per call would otherwise cost more than the matching.
+    """
+    hit = _RECENT.get(id(data))
+    if hit is not None and hit[0] is data:
+        return hit[1]  # type: ignore[return-value]
+    matcher = build(tuple(data))
+    if len(_RECENT) > 32:
+        _RECENT.clear()
+    _RECENT[id(data)] = (data, matcher)
+    return matcher
+
+
+def trie_regex(words: Iterable[str]) -> str:
+    """One regex matching any of ``words``, longest first, factored as a trie.
+
+    A plain alternation of a few hundred keywords makes the engine try each one at every
+    capitalised position; the trie tries one branch per character.
+    """
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            return f"(?:{body})?"
+        return body
+
+    return build(trie)
+
+
+@dataclass(frozen=True, slots=True)
+class _RegionMatcher:
+    en: re.Pattern[str]
+    zh: re.Pattern[str]
+    # matched text -> indexes of the regions it counts for; () for a phrase that never counts.
+    lookup: dict[str, tuple[int, ...]]
+    slugs: tuple[str, ...]
+
+
+@lru_cache(maxsize=16)
+def _region_matcher(regions: tuple[RegionSpec, ...]) -> _RegionMatcher:
+    lookup: dict[str, tuple[int, ...]] = {}
+    for index, spec in enumerate(regions):
+        for kw in spec.en:
+            for variant in (kw, kw.upper()) if len(kw) > 3 else (kw,):
+                if index not in lookup.setdefault(variant, ()):
+                    lookup[variant] += (index,)
+        for kw in spec.zh:
+            if index not in lookup.setdefault(kw, ()):
+                lookup[kw] += (index,)
+    # Negative phrases are matched too (the longest match wins), so the keyword inside them
+    # doesn't count; a phrase that is another region's keyword (埃塞俄比亚) counts for that one.
+    for spec in regions:
+        for kw in (*spec.en_not, *spec.zh_not):
+            lookup.setdefault(kw, ())
+    en = [k for k in lookup if not has_cjk(k)]
+    zh = [k for k in lookup if has_cjk(k)]
+    # The word boundary before an English keyword is checked in Python: a look-behind here
+    # would stop the engine from skipping ahead to possible first letters, and cost 10x.
+    return _RegionMatcher(
+        en=re.compile(rf"{trie_regex(en)}(?![\w$])" if en else r"(?!)"),
+        zh=re.compile(trie_regex(zh) if zh else r"(?!)"),
+        lookup=lookup,
+        slugs=tuple(r.slug for r in regions),
+    )
+
+
+def count_region_mentions(
+    text: str | None, regions: Sequence[RegionSpec] = DEFAULT_REGIONS
+) -> dict[str, int]:
+    """How often each region's keywords occur in ``text`` (regions with none are absent)."""
+    counts: dict[str, int] = {}
+    if not text:
+        return counts
+    matcher = _by_identity(regions, _region_matcher)
+    hits = [0] * len(matcher.slugs)
+    lookup = matcher.lookup
+    for m in matcher.en.finditer(text):
+        start = m.start()
+        if start and (text[start - 1].isalnum() or text[start - 1] in "._"):
+            continue
+        for index in lookup[m.group(0)]:
+            hits[index] += 1
+    for m in matcher.zh.finditer(text):
+        for index in lookup[m.group(0)]:
+            hits[index] += 1
+    for slug, n in zip(matcher.slugs, hits, strict=True):
+        if n > 0:
+            counts[slug] = n
+    return counts
+
+
+def tag_regions(
+    *,
+    titles: Iterable[str | None] = (),
+    summary: str | None = None,
+    text: str | None = None,
+    regions: Sequence[RegionSpec] = DEFAULT_REGIONS,
+) -> tuple[str, ...]:
+    """The regions a piece is about, in the order of ``regions``.
+
+    Evidence is weighed so that a passing mention does not tag: a keyword in a title (English
+    or Chinese) decides on its own; in the summary each mention counts 1; in the body the
+    first paragraph counts 1 per mention and the rest 1/2 (an article on Indonesian palm oil
+    that names the United States twice as one buyer among five is not about the US). A region
+    is tagged at 2 points, or when it has half as many mentions as the most-mentioned region
+    and at least 3 of its own.
+    """
+    scores: dict[str, float] = {}
+    title_text = " \n ".join(t for t in titles if t)
+    for slug in count_region_mentions(title_text, regions):
+        scores[slug] = scores.get(slug, 0.0) + 3.0
+    for slug, n in count_region_mentions(summary, regions).items():
+        scores[slug] = scores.get(slug, 0.0) + min(n, 3)
+    if text:
+        lead, _, rest = text.partition("\n")
+        for slug, n in count_region_mentions(lead, regions).items():
+            scores[slug] = scores.get(slug, 0.0) + min(n, 3)
+        for slug, n in count_region_mentions(rest, regions).items():
+            scores[slug] = scores.get(slug, 0.0) + min(n, 8) / 2
+    return tuple(r.slug for r in regions if scores.get(r.slug, 0.0) >= 2.0)
+
+
+def regions_in_heading(
+    heading: str, regions: Sequence[RegionSpec] = DEFAULT_REGIONS
+) -> tuple[str, ...]:
+    """Regions a section heading names ("3. Japan", "Sino-Russian Relations", "中非关系")."""
+    found = set(count_region_mentions(heading, regions))
+    folded = heading.casefold()
+    for spec in regions:
+        if spec.name.casefold() in folded or spec.slug in folded:
+            found.add(spec.slug)
+    return tuple(r.slug for r in regions if r.slug in found)
+
+
+@dataclass(frozen=True, slots=True)
+class _CommentatorMatcher:
+    pattern: re.Pattern[str] | None
+    lookup: dict[str, int]
+    zh: tuple[tuple[str, int], ...]
+    people: tuple[KnownCommentator, ...]
+
+
+@lru_cache(maxsize=16)
+def _commentator_matcher(people: tuple[KnownCommentator, ...]) -> _CommentatorMatcher:
+    lookup: dict[str, int] = {}
+    zh: list[tuple[str, int]] = []
+    for index, person in enumerate(people):
+        names = [person.name, *person.aliases]
+        if person.name_zh:
+            names.append(person.name_zh)
+        parts = person.name.split()
+        if len(parts) == 2:
+            # Chinese names are often written given-name first in English-language media.
+            names.append(f"{parts[1]} {parts[0]}")
+        for name in names:
+            name = " ".join(name.split())
+            if not name:
+                continue
+            if has_cjk(name):
+                if len(name) >= 2:
+                    zh.append((name, index))
+            elif len(name) >= 4:
+                lookup.setdefault(name, index)
+    pattern = re.compile(rf"{trie_regex(lookup)}(?!\w)") if lookup else None
+    return _CommentatorMatcher(pattern, lookup, tuple(zh), people)
+
+
+def tag_commentators(
+    texts: Iterable[str | None], commentators: Sequence[KnownCommentator]
+) -> tuple[ParsedCommentator, ...]:
+    """The known commentators named in ``texts`` (Latin, Chinese or alias), in the given order."""
+    if not commentators:
+        return ()
+    matcher = _by_identity(commentators, _commentator_matcher)
+    found: set[int] = set()
+    for text in texts:
+        if not text:
+            continue
+        if matcher.pattern is not None:
+            for m in matcher.pattern.finditer(text):
+                if not (m.start() and text[m.start() - 1].isalnum()):
+                    found.add(matcher.lookup[m.group(0)])
+        if has_cjk(text):
+            for name, index in matcher.zh:
+                if index not in found and name in text:
+                    found.add(index)
+    return tuple(
+        ParsedCommentator(name=p.name, name_zh=p.name_zh)
+        for i, p in enumerate(matcher.people)
+        if i in found
+    )
