@@ -1,0 +1,127 @@
+"""Retracting published content: out of search, out of future sends, and who already has it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import publishing
+from bot.editorial.content import digest_entries, load
+from bot.editorial.refs import ContentRef
+from bot.search.index import reindex
+from storage import audit
+from storage.models import (
+    ContentStatus,
+    DailyReport,
+    Delivery,
+    DeliveryStatus,
+    Digest,
+    Entry,
+    ReportItem,
+    Subscriber,
+)
+
+
+class RetractOutcome(enum.StrEnum):
+    RETRACTED = "retracted"
+    NOT_FOUND = "not_found"
+    ALREADY = "already"
+    DRAFT = "draft"  # never published: discard it instead
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    chat_id: int
+    title: str | None
+    username: str | None
+
+
+@dataclass
+class RetractResult:
+    ref: ContentRef
+    outcome: RetractOutcome
+    recipients: list[Recipient] = field(default_factory=list)
+    cancelled: int = 0  # queued messages that will now not be sent
+
+
+async def retract(
+    session: AsyncSession, ref: ContentRef, *, actor_id: int, now: dt.datetime
+) -> RetractResult:
+    content = await load(session, ref)
+    if content is None:
+        return RetractResult(ref, RetractOutcome.NOT_FOUND)
+    if content.status == ContentStatus.RETRACTED:
+        return RetractResult(ref, RetractOutcome.ALREADY)
+    if content.status == ContentStatus.DRAFT:
+        return RetractResult(ref, RetractOutcome.DRAFT)
+    targets: list[tuple[str, int]] = []  # (delivery content_type, id)
+    if isinstance(content, Entry):
+        await publishing.retract_entry(session, content.id, actor_id=actor_id, now=now)
+        targets.append(("entry", content.id))
+    elif isinstance(content, ReportItem):
+        await publishing.retract_item(session, content.id, actor_id=actor_id, now=now)
+        targets.append(("item", content.id))
+    elif isinstance(content, DailyReport):
+        for item in content.items:
+            if item.status != ContentStatus.RETRACTED:
+                await publishing.retract_item(session, item.id, actor_id=actor_id, now=now)
+            targets.append(("item", item.id))
+        content.status = ContentStatus.RETRACTED
+        await audit.record(session, actor_id, "retract", str(ref))
+    elif isinstance(content, Digest):
+        for entry in digest_entries(content):
+            if entry.status != ContentStatus.RETRACTED:
+                await publishing.retract_entry(session, entry.id, actor_id=actor_id, now=now)
+            targets.append(("entry", entry.id))
+        content.status = ContentStatus.RETRACTED
+        targets.append(("digest", content.id))
+        await reindex(session, digest_ids=[content.id])
+        await audit.record(session, actor_id, "retract", str(ref))
+    await session.flush()
+    recipients = await _recipients(session, targets)
+    cancelled = await _cancel_queued(session, targets, now)
+    return RetractResult(ref, RetractOutcome.RETRACTED, recipients, cancelled)
+
+
+def _matching(targets: list[tuple[str, int]]):  # type: ignore[no-untyped-def]
+    by_type: dict[str, list[int]] = {}
+    for content_type, content_id in targets:
+        by_type.setdefault(content_type, []).append(content_id)
+    return or_(
+        *(
+            and_(Delivery.content_type == t, Delivery.content_id.in_(ids))
+            for t, ids in by_type.items()
+        )
+    )
+
+
+async def _recipients(session: AsyncSession, targets: list[tuple[str, int]]) -> list[Recipient]:
+    if not targets:
+        return []
+    rows = await session.execute(
+        select(Delivery.chat_id, Subscriber.title, Subscriber.username)
+        .outerjoin(Subscriber, Subscriber.id == Delivery.subscriber_id)
+        .where(_matching(targets), Delivery.status == DeliveryStatus.SENT)
+        .distinct()
+        .order_by(Delivery.chat_id)
+    )
+    return [Recipient(chat_id, title, username) for chat_id, title, username in rows]
+
+
+async def _cancel_queued(
+    session: AsyncSession, targets: list[tuple[str, int]], now: dt.datetime
+) -> int:
+    """Messages still waiting in the outbox are not sent (one being sent right now may still go)."""
+    if not targets:
+        return 0
+    cancelled = await session.scalars(
+        update(Delivery)
+        .where(_matching(targets), Delivery.status == DeliveryStatus.PENDING)
+        .values(status=DeliveryStatus.CANCELLED, last_error="retracted", updated_at=now)
+        .returning(Delivery.id)
+    )
+    return len(list(cancelled))
