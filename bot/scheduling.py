@@ -1,0 +1,352 @@
+"""Daily summaries at each subscriber's local time, and quiet hours.
+
+Schedules run on APScheduler 3 with its SQLAlchemy job store in the bot's own database, so a
+restart keeps them. Only one job is stored: a tick every minute that builds the summaries that
+are due. Who is due is data, not jobs: `Subscriber.next_summary_at` (UTC) is the next moment
+their clock reads their `daily_time`, recomputed with zoneinfo after every summary and every
+settings change, so 08:00 stays 08:00 local across daylight-saving changes.
+
+APScheduler's defaults would skip a run that fell due while the process was down (1 s misfire
+grace) and let two processes sharing the job store both run it; here the grace is a day and
+runs coalesce, only the process holding the owner lock (`bot.delivery.ownership`) runs the
+scheduler, and each summary is keyed in the database by (subscriber, period = local date of the
+moment it fell due): a `SummaryRun` row inserted in the same transaction that queues the
+summary. A summary that fell due during downtime therefore goes out once, at the first tick
+after start, covering everything since the previous one.
+
+APScheduler stores jobs by import path, so the tick finds the running bot's `Services` in a
+module registry (`_RUNNING`): the one piece of process state the job store forces on us.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from bot.delivery.outbox import PRIORITY, enqueue, insert_for
+from bot.i18n import t
+from bot.matching import Follow, KeywordMatcher, features_of, why_matched
+from bot.render.content import format_date, region_name, render_summary, summary_line
+from bot.settings_service import next_local_time
+from storage.models import (
+    ContentStatus,
+    DailyReport,
+    DeliveryMode,
+    Digest,
+    Entry,
+    Region,
+    ReportItem,
+    Subscriber,
+    SubscriberStatus,
+    Subscription,
+    SubscriptionKind,
+    SummaryRun,
+)
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+JOB_ID = "daily-summaries"
+TICK_SECONDS = 60
+MISFIRE_GRACE = 24 * 3600
+FIRST_SUMMARY_WINDOW = dt.timedelta(hours=24)
+LONGEST_WINDOW = dt.timedelta(days=7)
+_RUNNING: dict[str, Services] = {}
+
+
+# --- local time -------------------------------------------------------------------------
+
+
+def _minutes(hhmm: str) -> int:
+    hour, minute = (int(p) for p in hhmm.split(":"))
+    return hour * 60 + minute
+
+
+def quiet_until(now: dt.datetime, timezone: str, start: str, end: str) -> dt.datetime | None:
+    """When the subscriber's quiet hours end, if `now` falls inside them (else None).
+    Quiet hours may wrap midnight ("22:00"-"07:00")."""
+    try:
+        zone = ZoneInfo(timezone)
+        begin, finish = _minutes(start), _minutes(end)
+    except (ValueError, KeyError):
+        return None
+    if begin == finish:
+        return None
+    local = now.astimezone(zone)
+    minute = local.hour * 60 + local.minute
+    inside = begin <= minute < finish if begin < finish else (minute >= begin or minute < finish)
+    return next_local_time(now, end, timezone) if inside else None
+
+
+def period_of(moment: dt.datetime, timezone: str) -> str:
+    """The summary period a due time belongs to: the subscriber's local date."""
+    return moment.astimezone(ZoneInfo(timezone)).date().isoformat()
+
+
+def reschedule(subscriber: Subscriber, now: dt.datetime) -> None:
+    """Set `next_summary_at` from the subscriber's mode, time and zone."""
+    if subscriber.mode == DeliveryMode.DAILY:
+        subscriber.next_summary_at = next_local_time(
+            now, subscriber.daily_time, subscriber.timezone
+        )
+    else:
+        subscriber.next_summary_at = None
+
+
+# --- building summaries -----------------------------------------------------------------
+
+
+async def _content_since(
+    session: AsyncSession, since: dt.datetime, until: dt.datetime
+) -> list[Entry | ReportItem]:
+    """Published entries and report items in (since, until]. Entries of a published digest are
+    left out: they reach subscribers through the digest's own message."""
+    items = await session.scalars(
+        select(ReportItem)
+        .join(DailyReport, DailyReport.id == ReportItem.report_id)
+        .where(
+            ReportItem.status == ContentStatus.PUBLISHED,
+            ReportItem.published_at > since,
+            ReportItem.published_at <= until,
+        )
+        .options(selectinload(ReportItem.regions), selectinload(ReportItem.commentators))
+        .order_by(ReportItem.published_at, ReportItem.report_id, ReportItem.position)
+    )
+    published_digests = select(Digest.id).where(Digest.status == ContentStatus.PUBLISHED)
+    entries = await session.scalars(
+        select(Entry)
+        .where(
+            Entry.status == ContentStatus.PUBLISHED,
+            Entry.published_at > since,
+            Entry.published_at <= until,
+            (Entry.digest_id.is_(None)) | Entry.digest_id.not_in(published_digests),
+        )
+        .options(selectinload(Entry.regions), selectinload(Entry.commentators))
+        .order_by(Entry.published_at, Entry.position, Entry.id)
+    )
+    return [*entries, *items]
+
+
+def _sections(
+    subscriber: Subscriber,
+    matched: Sequence[tuple[Entry | ReportItem, set[int]]],
+    regions: Sequence[Region],
+) -> list[tuple[str, list[str]]]:
+    """Matched content grouped under a region heading: the first of its regions the subscriber
+    follows, else its first region, else "Other"; regions in their display order."""
+    language = subscriber.language
+    groups: dict[int | None, list[str]] = {}
+    for row, followed_regions in matched:
+        region_ids = [r.id for r in row.regions]
+        heading = next((r for r in region_ids if r in followed_regions), None)
+        if heading is None and region_ids:
+            heading = region_ids[0]
+        line = summary_line(row, language=language, content_language=subscriber.content_language)
+        groups.setdefault(heading, []).append(line)
+    sections = [(region_name(r, language), groups[r.id]) for r in regions if r.id in groups]
+    if None in groups:
+        sections.append((t(language, "delivery.summary.other"), groups[None]))
+    return sections
+
+
+async def build_summaries(
+    session: AsyncSession, subscribers: Sequence[Subscriber], now: dt.datetime
+) -> int:
+    """Queue the due daily summary of each subscriber (once per local date: `SummaryRun`) and
+    schedule the next one; returns how many summaries were queued."""
+    if not subscribers:
+        return 0
+    windows = {
+        s.id: max(s.last_summary_at or now - FIRST_SUMMARY_WINDOW, now - LONGEST_WINDOW)
+        for s in subscribers
+    }
+    content = await _content_since(session, min(windows.values()), now)
+    follows: dict[int, list[Follow]] = {s.id: [] for s in subscribers}
+    for row in await session.scalars(
+        select(Subscription).where(Subscription.subscriber_id.in_(list(follows)))
+    ):
+        follows[row.subscriber_id].append(Follow.of(row))
+    keywords = {
+        f.keyword
+        for fs in follows.values()
+        for f in fs
+        if f.keyword and f.kind in (SubscriptionKind.KEYWORD, SubscriptionKind.MUTE)
+    }
+    matcher = KeywordMatcher(keywords)
+    features = [(row, features_of(row, matcher)) for row in content]
+    regions = list(await session.scalars(select(Region).order_by(Region.position, Region.id)))
+    queued = 0
+    for subscriber in subscribers:
+        due = subscriber.next_summary_at or now
+        period = period_of(due, subscriber.timezone)
+        run_id = await session.scalar(
+            insert_for(session)(SummaryRun)
+            .values(subscriber_id=subscriber.id, period=period, items=0, created_at=now)
+            .on_conflict_do_nothing(index_elements=["subscriber_id", "period"])
+            .returning(SummaryRun.id)
+        )
+        since = windows[subscriber.id]
+        subscriber.last_summary_at = now
+        reschedule(subscriber, now)
+        if run_id is None:
+            continue  # this period's summary was built already (another process, a retry)
+        matched = []
+        for row, feats in features:
+            if row.published_at is None or row.published_at <= since:
+                continue
+            refs = why_matched(follows[subscriber.id], feats)
+            if refs:
+                matched.append((row, {r.target_id for r in refs if r.kind == "region"}))
+        run = await session.get(SummaryRun, run_id)
+        if run is not None:
+            run.items = len(matched)
+        if not matched:
+            continue  # nothing new: nothing sent
+        date_label = format_date(
+            due.astimezone(ZoneInfo(subscriber.timezone)).date(), subscriber.language
+        )
+        parts = render_summary(
+            subscriber.language, date_label, _sections(subscriber, matched, regions)
+        )
+        for i, text in enumerate(parts):
+            await enqueue(
+                session,
+                chat_id=subscriber.chat_id,
+                thread_id=subscriber.thread_id,
+                subscriber_id=subscriber.id,
+                text=text,
+                kind="summary",
+                priority=PRIORITY["summary"],
+                dedup_key=f"summary:{subscriber.id}:{period}:{i}",
+                disable_preview=True,
+                content_type="summary",
+                content_id=run_id,
+                now=now,
+            )
+        queued += 1
+    await session.flush()
+    return queued
+
+
+async def run_due_summaries(services: Services, *, batch: int = 500) -> int:
+    """Build every summary that is due at `services.clock()`; returns how many were queued.
+    Daily subscribers without a schedule yet get one (nothing is sent for them now)."""
+    now = services.clock()
+    async with services.session_factory() as session, session.begin():
+        unscheduled = await session.scalars(
+            select(Subscriber).where(
+                Subscriber.mode == DeliveryMode.DAILY, Subscriber.next_summary_at.is_(None)
+            )
+        )
+        for subscriber in unscheduled:
+            reschedule(subscriber, now)
+    total = 0
+    while True:
+        async with services.session_factory() as session, session.begin():
+            query = (
+                select(Subscriber)
+                .where(
+                    Subscriber.mode == DeliveryMode.DAILY,
+                    Subscriber.status == SubscriberStatus.ACTIVE,
+                    Subscriber.next_summary_at <= now,
+                )
+                .order_by(Subscriber.next_summary_at, Subscriber.id)
+                .limit(batch)
+            )
+            if session.bind.dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            due = list(await session.scalars(query))
+            if not due:
+                break
+            total += await build_summaries(session, due, now)
+    if total:
+        wake = services.extras.get("wake_sender")
+        if callable(wake):
+            wake()
+    return total
+
+
+async def summaries_tick() -> None:
+    """The APScheduler job (stored by this import path)."""
+    services = _RUNNING.get("default")
+    if services is None:
+        log.warning("daily summaries: no running bot registered; skipping this tick")
+        return
+    try:
+        queued = await run_due_summaries(services)
+    except Exception:  # noqa: BLE001 - the next tick tries again
+        log.exception("daily summaries: tick failed")
+        return
+    if queued:
+        log.info("daily summaries: queued %d", queued)
+
+
+# --- the scheduler ----------------------------------------------------------------------
+
+
+def sync_database_url(url: str) -> str:
+    """APScheduler's job store speaks synchronous SQLAlchemy: the same database, sync driver."""
+    if url.startswith("sqlite+aiosqlite://"):
+        return "sqlite://" + url.removeprefix("sqlite+aiosqlite://")
+    if url.startswith("postgresql+asyncpg://"):
+        return "postgresql+psycopg2://" + url.removeprefix("postgresql+asyncpg://")
+    return url
+
+
+class SummaryScheduler:
+    """APScheduler with its job store in our database, owning the daily-summary tick."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.scheduler: Any = None
+        self._engine: Any = None
+
+    def start(self) -> None:
+        from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler
+        from sqlalchemy import create_engine
+
+        url = sync_database_url(self.services.settings.database_url)
+        kwargs: dict[str, Any] = {}
+        if url.startswith("sqlite"):
+            kwargs["connect_args"] = {"timeout": 10}
+        self._engine = create_engine(url, **kwargs)
+        self.scheduler = AsyncIOScheduler(
+            jobstores={"default": SQLAlchemyJobStore(engine=self._engine)},
+            job_defaults={
+                "coalesce": True,  # many missed ticks run once
+                "misfire_grace_time": MISFIRE_GRACE,  # a tick missed while down still runs
+                "max_instances": 1,
+            },
+            timezone=dt.UTC,
+        )
+        _RUNNING["default"] = self.services
+        self.scheduler.add_job(
+            "bot.scheduling:summaries_tick",
+            "interval",
+            seconds=TICK_SECONDS,
+            id=JOB_ID,
+            name="daily summaries",
+            replace_existing=True,
+            next_run_time=dt.datetime.now(dt.UTC),  # catch up on what fell due while down
+        )
+        self.scheduler.start()
+        self.services.extras["scheduler"] = self.scheduler
+
+    def shutdown(self) -> None:
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        if _RUNNING.get("default") is self.services:
+            del _RUNNING["default"]
+        self.services.extras.pop("scheduler", None)
+        if self._engine is not None:
+            self._engine.dispose()

@@ -1,0 +1,112 @@
+"""A parsed query as a full-text expression: FTS5 MATCH syntax or a PostgreSQL tsquery.
+
+Both are written from our own tokens only (letters, digits, CJK characters and the facet mark),
+each one quoted, so nothing a reader types is ever interpreted as query syntax; the expression
+is then passed to the database as a bound parameter.
+
+How one term matches (every term must match):
+- a word: any word it begins ("japan" finds "Japanese"), or any word with its stem
+  ("submarines" finds "submarine");
+- a CJK string: one character is a prefix query on the tokens (every position starts a token);
+  a longer one is the phrase of its bigrams, i.e. exactly a substring match;
+- several pieces ("Sino-US", "AI模型", a quoted phrase): the phrase of their tokens, the last
+  word matched as a prefix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.search.query import Term
+from bot.search.tokenize import Piece, cjk_tokens, stem
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    prefix: bool = False
+
+
+Phrase = tuple[Token, ...]
+Alternatives = tuple[Phrase, ...]  # any one of them
+STRONG_FIELDS = ("title", "names")  # FTS5 columns; tsvector weights A and B
+STRONG_WEIGHTS = "AB"
+
+
+def term_alternatives(term: Term) -> Alternatives:
+    if len(term.pieces) == 1 and not term.quoted:
+        piece = term.pieces[0]
+        if piece.cjk:
+            return (_piece_tokens(piece, last=True),)
+        stemmed = stem(piece.text)
+        word = (Token(piece.text, prefix=True),)
+        return (word, (Token(stemmed),)) if stemmed != piece.text else (word,)
+    phrase: list[Token] = []
+    for i, piece in enumerate(term.pieces):
+        phrase.extend(_piece_tokens(piece, last=i == len(term.pieces) - 1))
+    return (tuple(phrase),)
+
+
+def _piece_tokens(piece: Piece, *, last: bool) -> Phrase:
+    if not piece.cjk:
+        return (Token(piece.text, prefix=last),)
+    if not last:
+        # Another piece follows, so the run ends here in the text too: its last character is a
+        # token of its own.
+        return tuple(Token(t) for t in cjk_tokens(piece.text))
+    if len(piece.text) == 1:
+        return (Token(piece.text, prefix=True),)
+    return tuple(Token(t) for t in cjk_tokens(piece.text)[:-1])
+
+
+def facet_alternatives(facets: Sequence[str]) -> Alternatives:
+    return tuple((Token(f),) for f in facets)
+
+
+def expand(alternatives: Alternatives, words: Mapping[str, Sequence[str]]) -> Alternatives:
+    """Each phrase ending in a prefix replaced by one phrase per word the prefix begins
+    (`words[prefix]`, from the vocabulary), where known: FTS5 then walks a few doclists lazily
+    instead of merging every doclist under the prefix before returning the first row."""
+    out: list[Phrase] = []
+    for phrase in alternatives:
+        last = phrase[-1]
+        if last.prefix and last.text in words:
+            out += [(*phrase[:-1], Token(w)) for w in words[last.text]]
+        else:
+            out.append(phrase)
+    return tuple(dict.fromkeys(out))
+
+
+def _checked(token: str) -> str:
+    # Tokens come from our tokenizer: never a quote, backslash, space or control character.
+    if not token or any(c in "\"'\\" or c.isspace() or ord(c) < 32 for c in token):
+        raise ValueError(f"not an index token: {token!r}")
+    return token
+
+
+def to_fts5(groups: Sequence[Alternatives], *, columns: Sequence[str] = ()) -> str:
+    """All groups (each: any of its phrases), optionally only in `columns`."""
+
+    def phrase(p: Phrase) -> str:
+        return " + ".join(f'"{_checked(t.text)}"' + (" *" if t.prefix else "") for t in p)
+
+    parts = []
+    for alternatives in groups:
+        options = [phrase(p) for p in alternatives]
+        parts.append("(" + " OR ".join(options) + ")")
+    expression = " AND ".join(parts)
+    return f"{{{' '.join(columns)}}} : ({expression})" if columns else expression
+
+
+def to_tsquery(groups: Sequence[Alternatives], *, weights: str = "") -> str:
+    """All groups (each: any of its phrases), optionally only at these weights."""
+
+    def token(t: Token) -> str:
+        suffix = ("*" if t.prefix else "") + weights
+        return f"'{_checked(t.text)}'" + (f":{suffix}" if suffix else "")
+
+    def phrase(p: Phrase) -> str:
+        return "(" + " <-> ".join(token(t) for t in p) + ")"
+
+    return " & ".join("(" + " | ".join(phrase(p) for p in alts) + ")" for alts in groups)

@@ -1,0 +1,125 @@
+"""Text to index tokens: the same functions at index and at query time, on both databases.
+
+Neither SQLite nor PostgreSQL segments Chinese usefully (SQLite's trigram tokenizer finds nothing
+for a 2-character term; PostgreSQL's parser takes a run of Chinese as one word), so the index
+holds text that is already tokenized and both databases only split it on spaces.
+
+- Latin-script words (and other space-delimited scripts) become one casefolded, accent-free
+  token each; English words also yield a Snowball stem when it differs from the word.
+- A run of CJK characters of length n becomes its n-1 overlapping bigrams followed by its last
+  character: "稀土出口" → 稀土 土出 出口 口. Every character position starts a token, so a term
+  of one character is the prefix query `土*`, and a longer term is the phrase of its bigrams;
+  either finds exactly the texts that contain the term as a substring (no 3-character minimum).
+
+Tokens only ever contain letters and digits (and CJK characters), so they can be quoted into an
+FTS5 or tsquery expression without any escaping question.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+
+# Han (with extensions and compatibility ideographs), kana and Hangul syllables: scripts written
+# without spaces between words.
+_CJK = (
+    "\u3005\u3007\u3041-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
+)
+_PIECE_RE = re.compile(rf"([{_CJK}]+)|([^\W_{_CJK}]+)")
+CJK_RE = re.compile(rf"[{_CJK}]")
+
+# Longer words are cut: PostgreSQL refuses lexemes over 2 KB and nothing real is this long.
+MAX_WORD = 64
+
+_stemmer = snowballstemmer.stemmer("english")
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """A run of one script inside a term: a word, or a run of CJK characters."""
+
+    text: str
+    cjk: bool
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width letters and digits become ASCII) and casefolded."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+@lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    if not word.isascii():
+        decomposed = unicodedata.normalize("NFKD", word)
+        word = unicodedata.normalize(
+            "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
+        )
+    return word[:MAX_WORD]
+
+
+def pieces(text: str) -> Iterator[Piece]:
+    """The words and CJK runs of `text`, normalized, in order."""
+    for match in _PIECE_RE.finditer(normalize(text)):
+        cjk_run, word = match.groups()
+        if cjk_run:
+            yield Piece(cjk_run, True)
+        else:
+            folded = _fold_word(word)
+            if folded:
+                yield Piece(folded, False)
+
+
+@lru_cache(maxsize=262144)
+def stem(word: str) -> str:
+    """The English stem of a token (tokens in other scripts come back unchanged)."""
+    if not word.isascii() or not word.isalpha() or len(word) < 3:
+        return word
+    return str(_stemmer.stemWord(word))
+
+
+def cjk_tokens(run: str) -> list[str]:
+    """Overlapping bigrams of a CJK run, then its last character."""
+    return [run[i : i + 2] for i in range(len(run) - 1)] + [run[-1]]
+
+
+@dataclass(slots=True)
+class TokenStream:
+    """Tokens of one field: `words` in text order (positions matter for phrases), and the stems
+    that differ from their word (no positions: stems only ever match as single terms)."""
+
+    words: list[str]
+    stems: list[str]
+
+
+def tokenize(text: str | None) -> TokenStream:
+    """The tokens of a field. (The hot loop of indexing: written out rather than built on
+    `pieces`, with the same result.)"""
+    words: list[str] = []
+    stems: list[str] = []
+    if not text:
+        return TokenStream(words, stems)
+    for cjk_run, word in _PIECE_RE.findall(normalize(text)):
+        if cjk_run:
+            if len(cjk_run) > 1:
+                words.extend([cjk_run[i : i + 2] for i in range(len(cjk_run) - 1)])
+            words.append(cjk_run[-1])
+            continue
+        if not word.isascii() or len(word) > MAX_WORD:
+            word = _fold_word(word)
+            if not word:
+                continue
+        words.append(word)
+        stemmed = stem(word)
+        if stemmed != word:
+            stems.append(stemmed)
+    return TokenStream(words, stems)
+
+
+def has_cjk(text: str) -> bool:
+    return CJK_RE.search(text) is not None

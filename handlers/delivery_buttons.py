@@ -1,0 +1,80 @@
+"""Buttons under pushed items (follow / stop following in one tap) and group-to-supergroup
+moves (`migrate_to_chat_id`), which carry a group's subscriptions to its new chat id."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import Update
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+
+from bot.delivery.buttons import apply_button
+from bot.delivery.migration import move_chat
+from bot.i18n import t
+from bot.render import parse_callback
+from bot.render.content import AREA, CALLBACKS
+from bot.services import get_services
+from handlers.scope import Scope
+
+log = logging.getLogger(__name__)
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    scope = Scope(update, context)
+    assert scope.query is not None
+    parsed = parse_callback(scope.query.data, AREA, CALLBACKS)
+    if parsed is None:
+        await scope.load_language()
+        await scope.answer(t(scope.language, "error.stale_button"), alert=True)
+        return
+    if not await scope.can_change():
+        return
+    action, (target_id,) = parsed
+    async with scope.unit() as session:
+        subscriber = await scope.subscriber(session, create=True)
+        assert subscriber is not None
+        outcome = await apply_button(session, subscriber, action, target_id, scope.language)
+    if outcome.key in ("delivery.followed", "delivery.unfollowed"):
+        await _drop_button(scope, scope.query.data or "")
+    # A toast is plain text, not HTML: the name goes in as it is.
+    await scope.answer(t(scope.language, outcome.key, name=outcome.name, **outcome.values))
+
+
+async def _drop_button(scope: Scope, data: str) -> None:
+    """Take the pressed button off the message: what it offered is done."""
+    message = scope.message
+    markup = getattr(message, "reply_markup", None)
+    if scope.query is None or markup is None:
+        return
+    rows = [[b for b in row if b.callback_data != data] for row in markup.inline_keyboard]
+    rows = [row for row in rows if row]
+    try:
+        await scope.query.edit_message_reply_markup(type(markup)(rows) if rows else None)
+    except BadRequest:
+        log.debug("could not update the buttons of an alert", exc_info=True)
+
+
+async def on_migration(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    chat = update.effective_chat
+    if message is None or chat is None:
+        return
+    if message.migrate_to_chat_id:
+        old, new = chat.id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id:
+        old, new = message.migrate_from_chat_id, chat.id
+    else:
+        return
+    services = get_services(context.application)
+    async with services.session_factory() as session, session.begin():
+        moved = await move_chat(session, old, new)
+    if moved:
+        log.info("chat %s became %s: %d subscribers moved", old, new, moved)
+
+
+def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    application.add_handler(CallbackQueryHandler(on_button, pattern=rf"^{AREA}:"))
+    # Its own group: a service message must reach this whatever group 0 does with messages.
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migration), group=1)

@@ -1,0 +1,172 @@
+"""Matching: who gets an entry, an item or a digest, and why."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from bot.delivery.fanout import fan_out
+from bot.matching import (
+    Features,
+    Follow,
+    KeywordMatcher,
+    Ref,
+    decode_refs,
+    encode_ref,
+    enqueue_alerts,
+    keyword_in_text,
+    why_matched,
+)
+from bot.publishing import publish
+from storage.models import Delivery, ReportItem
+from tests.db_fixtures import Database
+from tests.delivery import factory
+from tests.delivery.factory import EntrySpec, ItemSpec
+
+NOW = dt.datetime(2025, 8, 29, 9, 0, tzinfo=dt.UTC)
+
+
+def test_english_keywords_match_whole_words_casefolded() -> None:
+    assert keyword_in_text("tariff", "New TARIFF rules announced")
+    assert not keyword_in_text("eu", "Europe reacts")
+    assert keyword_in_text("trade war", "fears of a trade-war deepen")
+    assert keyword_in_text("rare earth", "Rare  Earth exports")
+    assert not keyword_in_text("rare earth", "rare earthenware")
+    assert keyword_in_text("u.s.", "the U.S. responded")
+
+
+def test_chinese_keywords_match_as_substrings() -> None:
+    assert keyword_in_text("稀土", "中国限制稀土出口")
+    assert keyword_in_text("关税", "美国宣布新关税措施")
+    assert not keyword_in_text("关税", "美国宣布新措施")
+
+
+def test_one_pass_finds_every_keyword() -> None:
+    matcher = KeywordMatcher(["tariff", "rare earth", "稀土", "taiwan strait", "chips"])
+    found = matcher.find("Tariffs aside, rare earth and chips: 稀土 talks near the Taiwan Strait")
+    assert found == {"rare earth", "稀土", "taiwan strait", "chips"}
+
+
+def test_mutes_exclude_and_every_matching_follow_is_a_reason() -> None:
+    follows = [
+        Follow(1, "region", region_id=3),
+        Follow(2, "commentator", commentator_id=7),
+        Follow(3, "keyword", keyword="chips"),
+    ]
+    features = Features(frozenset({3}), frozenset({7}), frozenset({"chips"}))
+    assert [r.subscription_id for r in why_matched(follows, features)] == [1, 2, 3]
+    muted = [*follows, Follow(4, "mute", keyword="chips")]
+    assert why_matched(muted, features) == []
+    assert why_matched(follows, Features(frozenset(), frozenset(), frozenset())) == []
+
+
+def test_reasons_round_trip_with_counts_and_awkward_keywords() -> None:
+    refs = [
+        Ref("region", 11, target_id=3, count=6),
+        Ref("commentator", 12, target_id=7, count=2),
+        Ref("keyword", 13, keyword="a:b c|d"),
+    ]
+    encoded = "\n".join(encode_ref(r) for r in refs)
+    assert decode_refs(encoded) == refs
+    assert decode_refs("garbage\nr:x:1") == []
+
+
+async def test_alert_recipients_are_computed_once_per_subscriber_and_item(db: Database) -> None:
+    async with db.session_factory() as s, s.begin():
+        lian = await factory.commentator(s, "Lian Degui", "廉德瑰")
+        japan_fan = await factory.subscriber(s, 101, follows=["japan", lian])
+        europe_fan = await factory.subscriber(s, 102, follows=["europe"])
+        keyword_fan = await factory.subscriber(s, 103, keywords=["semiconductor"])
+        muted = await factory.subscriber(s, 104, follows=["japan"], mutes=["whaling"])
+        paused = await factory.subscriber(s, 105, follows=["japan"], status="paused")
+        daily = await factory.subscriber(s, 106, follows=["japan"], mode="daily")
+        group = await factory.subscriber(s, -1001, follows=["japan"])
+        report = await factory.report(
+            s,
+            [
+                ItemSpec(
+                    "Tokyo weighs semiconductor curbs",
+                    regions=["japan"],
+                    commentators=[lian],
+                    url="https://example.org/a",
+                ),
+                ItemSpec("Whaling dispute returns", regions=["japan"]),
+                ItemSpec("Brussels reviews EV duties", regions=["europe"]),
+            ],
+        )
+        items = list(report.items)
+        await s.refresh(items[0], ["commentators"])
+        for item in items:
+            await s.refresh(item, ["commentators"])
+        queued = await enqueue_alerts(s, "item", items, now=NOW)
+        again = await enqueue_alerts(s, "item", items, now=NOW)
+
+    async with db.session_factory() as s:
+        rows = list(await s.scalars(select(Delivery).order_by(Delivery.id)))
+    got = {(r.chat_id, r.content_id) for r in rows}
+    a, whale, ev = (i.id for i in items)
+    assert got == {
+        (101, a),
+        (101, whale),
+        (102, ev),
+        (103, a),
+        (104, a),
+        (-1001, a),
+        (-1001, whale),
+    }
+    assert queued == len(rows) and again == 0
+    japan_alert = next(r for r in rows if (r.chat_id, r.content_id) == (101, a))
+    assert {ref.kind for ref in decode_refs(japan_alert.reason)} == {"region", "commentator"}
+    assert all(r.text == "" and r.status == "pending" and r.kind == "alert" for r in rows)
+    assert {japan_fan.id, europe_fan.id, keyword_fan.id, muted.id, group.id} == {
+        r.subscriber_id for r in rows
+    }
+    assert paused.id not in {r.subscriber_id for r in rows}
+    assert daily.id not in {r.subscriber_id for r in rows}
+
+
+async def test_fan_out_covers_reports_entries_and_digests_once(db: Database) -> None:
+    async with db.session_factory() as s, s.begin():
+        ding = await factory.commentator(s, "Ding Chun", "丁纯")
+        await factory.subscriber(s, 201, follows=["europe"])
+        await factory.subscriber(s, 202, follows=[ding], mode="daily")
+        report = await factory.report(s, [ItemSpec("EU summit ends", regions=["europe"])])
+        article = await factory.entry(
+            s, EntrySpec("A standalone note on Europe.", regions=["europe"], kind="article")
+        )
+        digest = await factory.digest(
+            s,
+            "November Digest, Part 2",
+            "https://example.org/digest",
+            [
+                EntrySpec("One.", regions=["europe"], commentators=[ding]),
+                EntrySpec("Two.", regions=["europe"]),
+                EntrySpec("Three.", regions=["japan"]),
+            ],
+        )
+        digest_entries = list(
+            await s.scalars(select(ReportItem.id).where(ReportItem.report_id == report.id))
+        )
+        entry_ids = [article.id] + [
+            e.id
+            for e in await s.scalars(
+                select(factory.Entry).where(factory.Entry.digest_id == digest.id)
+            )
+        ]
+        await publish(
+            s, entry_ids=entry_ids, report_ids=[report.id], digest_ids=[digest.id], now=NOW
+        )
+        first = await fan_out(s, NOW)
+    async with db.session_factory() as s, s.begin():
+        second = await fan_out(s, NOW)
+        rows = list(await s.scalars(select(Delivery).order_by(Delivery.id)))
+
+    assert digest_entries and first.queued == len(rows) and second.content == 0
+    kinds = {(r.chat_id, r.content_type) for r in rows}
+    # The Europe follower: the item, the standalone entry and the digest (not its entries).
+    # The daily Ding Chun follower: only the digest now; the rest waits for the summary.
+    assert kinds == {(201, "item"), (201, "entry"), (201, "digest"), (202, "digest")}
+    europe_digest = next(r for r in rows if (r.chat_id, r.content_type) == (201, "digest"))
+    [ref] = decode_refs(europe_digest.reason)
+    assert (ref.kind, ref.count) == ("region", 2)

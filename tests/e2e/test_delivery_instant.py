@@ -1,0 +1,237 @@
+"""Instant alerts: published content reaches exactly the subscribers it matches, once, in a
+message worth reading, with buttons to follow more or less of it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from bot.delivery import notify_published
+from bot.publishing import publish
+from storage.models import Delivery, Subscriber, Subscription
+from tests.delivery import factory
+from tests.delivery.factory import EntrySpec, ItemSpec, eventually
+from tests.e2e.conftest import MovableClock, RunningBot
+
+ANN, BEN, CHEN, DAN, EVE = 601, 602, 603, 604, 605
+
+
+async def publish_report(bot: RunningBot, items: list[ItemSpec]) -> list[int]:
+    async with bot.session_factory() as s, s.begin():
+        report = await factory.report(s, items)
+        await publish(s, report_ids=[report.id], now=bot.services.clock())
+        ids = [i.id for i in report.items]
+    notify_published(bot.services)
+    return ids
+
+
+async def outbox_settled(bot: RunningBot, timeout: float = 10.0) -> list[Delivery]:  # noqa: ASYNC109
+    """Await an outbox where nothing is pending or being sent; return every row."""
+
+    async def settled() -> list[Delivery] | None:
+        async with bot.session_factory() as s:
+            rows = list(await s.scalars(select(Delivery).order_by(Delivery.id)))
+        done = rows and all(r.status not in ("pending", "sending") for r in rows)
+        return rows if done else None
+
+    return await eventually(settled, timeout, "a settled outbox")
+
+
+async def test_japan_follower_gets_only_japan_items_with_reason_and_buttons(
+    running_bot: RunningBot,
+) -> None:
+    bot = running_bot
+    for user in (ANN, BEN, CHEN):
+        bot.user(user)
+    async with bot.session_factory() as s, s.begin():
+        lian = await factory.commentator(s, "Lian Degui", "廉德瑰", "Shanghai Institutes")
+        await factory.subscriber(s, ANN, follows=["japan", lian])
+        await factory.subscriber(s, BEN, follows=["europe"], language="zh", content_language="zh")
+        await factory.subscriber(s, CHEN, keywords=["rare earth"], content_language="en")
+
+    ids = await publish_report(
+        bot,
+        [
+            ItemSpec(
+                "Tokyo & Beijing <talk> export curbs",
+                title_zh="东京与北京谈出口管制",
+                summary_zh="双方讨论稀土与芯片出口。",
+                url="https://news.example.org/tokyo?utm_source=rss_feed",
+                regions=["japan"],
+                commentators=[lian],
+                text="Officials discussed rare earth export licences.",
+            ),
+            ItemSpec(
+                "Brussels reviews duties",
+                title_zh="布鲁塞尔审查关税",
+                summary_zh="欧盟评估电动车关税。",
+                url="https://news.example.org/eu",
+                regions=["europe"],
+            ),
+            ItemSpec("Nothing for anyone", regions=["africa"]),
+        ],
+    )
+
+    [ann_msg] = await bot.emulator.wait_for_messages(ANN)
+    [ben_msg] = await bot.emulator.wait_for_messages(BEN)
+    [chen_msg] = await bot.emulator.wait_for_messages(CHEN)
+    rows = await outbox_settled(bot)
+
+    assert len(rows) == 3 and all(r.status == "sent" and r.telegram_message_id for r in rows)
+    # Ann: both her follows brought it, said once; all the content, HTML escaped.
+    text = ann_msg.text or ""
+    assert text.startswith("🔔 Japan · Lian Degui")
+    assert "Tokyo & Beijing <talk> export curbs" in text
+    assert "东京与北京谈出口管制" in text and "双方讨论稀土与芯片出口。" in text
+    assert "&lt;talk&gt;" in (ann_msg.source_text or "")
+    assert ann_msg.parse_mode == "HTML"
+    assert any(
+        e.get("url", "").startswith("https://news.example.org/tokyo") for e in ann_msg.entities
+    )
+    assert "✖ Stop Japan" in ann_msg.button_texts and "✖ Stop Lian Degui" in ann_msg.button_texts
+    # Ben reads Chinese: the Chinese side only, interface in Chinese.
+    ben_text = ben_msg.text or ""
+    assert ben_text.startswith("🔔 欧洲") and "布鲁塞尔审查关税" in ben_text
+    assert "Brussels" not in ben_text and "原文" in ben_text
+    # Chen: a keyword in the article text; English only; a button to follow the region.
+    chen_text = chen_msg.text or ""
+    assert chen_text.startswith("🔔 “rare earth”") and "东京" not in chen_text
+    assert "➕ Follow Japan" in chen_msg.button_texts
+    assert "➕ Follow Lian Degui" in chen_msg.button_texts
+    assert {r.content_id for r in rows} == {ids[0], ids[1]}
+    assert [len(bot.emulator.messages(u)) for u in (ANN, BEN, CHEN)] == [1, 1, 1]
+
+
+async def test_follow_and_stop_buttons_change_subscriptions(running_bot: RunningBot) -> None:
+    bot = running_bot
+    bot.user(DAN)
+    async with bot.session_factory() as s, s.begin():
+        ding = await factory.commentator(s, "Ding Chun", "丁纯")
+        await factory.subscriber(s, DAN, keywords=["tariffs"])
+    await publish_report(
+        bot, [ItemSpec("EU tariffs debated", regions=["europe"], commentators=[ding])]
+    )
+    [alert] = await bot.emulator.wait_for_messages(DAN)
+
+    follow = await bot.press(DAN, alert, text="➕ Follow Europe")
+    assert follow.answer.get("text") == "Now following Europe."
+    assert "➕ Follow Europe" not in follow.message.button_texts
+    stop = await bot.press(DAN, alert, text="✖ Stop tariffs")
+    assert stop.answer.get("text") == "Stopped following tariffs."
+    again = await bot.press(DAN, alert, text="➕ Follow Ding Chun")
+    assert "Ding Chun" in (again.answer.get("text") or "")
+
+    async with bot.session_factory() as s:
+        rows = await s.scalars(
+            select(Subscription).join(Subscriber).where(Subscriber.chat_id == DAN)
+        )
+        assert {(r.kind, r.target) for r in rows} == {
+            ("region", "europe"),
+            ("commentator", str(ding.id)),
+        }
+    forged = await bot.press_data(DAN, alert, "dl:u:999999")
+    assert "no longer followed" in (forged.get("text") or "")
+
+
+async def test_entries_show_commentators_in_both_scripts_outlet_and_date(
+    running_bot: RunningBot,
+) -> None:
+    bot = running_bot
+    bot.user(EVE)
+    async with bot.session_factory() as s, s.begin():
+        huang = await factory.commentator(s, "Huang Jing", "黄靖")
+        wang = await factory.commentator(s, "Wang Yiwei", "王义桅")
+        await factory.subscriber(s, EVE, follows=[huang])
+        entry = await factory.entry(
+            s,
+            EntrySpec(
+                "US-China talks will test the tariff truce.",
+                commentators=[huang, wang],
+                regions=["us-china"],
+                outlet="Global Times",
+                date=dt.date(2025, 11, 12),
+                affiliation="Shanghai International Studies University",
+                url="https://example.org/huang",
+                kind="article",
+            ),
+        )
+        await publish(s, entry_ids=[entry.id], now=bot.services.clock())
+    notify_published(bot.services)
+
+    [msg] = await bot.emulator.wait_for_messages(EVE)
+    text = msg.text or ""
+    assert text.startswith("🔔 Huang Jing")
+    assert "Huang Jing (黄靖) & Wang Yiwei (王义桅)" in text
+    assert "Shanghai International Studies University" in text
+    assert "Global Times, 12 Nov 2025" in text
+    assert "tariff truce" in text
+    assert "➕ Follow Wang Yiwei" in msg.button_texts and "➕ Follow US-China" in msg.button_texts
+
+
+@pytest.mark.bot(clock=MovableClock(dt.datetime(2025, 8, 29, 23, 30, tzinfo=dt.UTC)))
+async def test_quiet_hours_hold_alerts_until_they_end(running_bot: RunningBot) -> None:
+    bot = running_bot
+    bot.user(ANN)
+    bot.user(BEN)
+    clock = bot.services.clock
+    assert isinstance(clock, MovableClock)
+    async with bot.session_factory() as s, s.begin():
+        # 23:30 UTC is 07:30 in Shanghai: Ann's quiet hours (22:00-08:00) are on.
+        await factory.subscriber(
+            s,
+            ANN,
+            follows=["russia"],
+            timezone="Asia/Shanghai",
+            quiet_start="22:00",
+            quiet_end="08:00",
+        )
+        await factory.subscriber(s, BEN, follows=["russia"])
+    await publish_report(bot, [ItemSpec("Moscow visit planned", regions=["russia"])])
+
+    await bot.emulator.wait_for_messages(BEN)
+    async with bot.session_factory() as s:
+        held = await s.scalar(select(Delivery).where(Delivery.chat_id == ANN))
+    assert held is not None and held.status == "pending"
+    assert held.not_before == dt.datetime(2025, 8, 30, 0, 0, tzinfo=dt.UTC)
+    assert bot.emulator.messages(ANN) == []
+
+    clock.advance(minutes=31)
+    bot.services.extras["wake_sender"]()
+    [msg] = await bot.emulator.wait_for_messages(ANN)
+    assert "Moscow visit planned" in (msg.text or "")
+
+
+async def test_a_group_that_became_a_supergroup_keeps_its_subscriptions(
+    running_bot: RunningBot,
+) -> None:
+    bot = running_bot
+    emu = bot.emulator
+    group = emu.create_group("Analysts", supergroup=False, creator=ANN)
+    async with bot.session_factory() as s, s.begin():
+        await factory.subscriber(s, group.id, follows=["africa"], chat_type="group")
+        other = emu.create_group("Watchers", supergroup=False, creator=BEN)
+        await factory.subscriber(s, other.id, follows=["africa"], chat_type="group")
+
+    # One group migrates while the bot is watching (service messages), the other silently:
+    # the bot learns of it from the 400 answer to its next send.
+    new = emu.migrate_to_supergroup(group.id)
+
+    async def moved() -> bool:
+        async with bot.session_factory() as s:
+            return (
+                await s.scalar(select(Subscriber.id).where(Subscriber.chat_id == new.id))
+                is not None
+            )
+
+    await eventually(moved, what="the subscriber to move to the supergroup")
+    silent_new = emu.migrate_to_supergroup(other.id)
+
+    await publish_report(bot, [ItemSpec("Nairobi forum opens", regions=["africa"])])
+    [a] = await emu.wait_for_messages(new.id)
+    [b] = await emu.wait_for_messages(silent_new.id)
+    assert "Nairobi" in (a.text or "") and "Nairobi" in (b.text or "")
+    async with bot.session_factory() as s:
+        chats = set(await s.scalars(select(Subscriber.chat_id)))
+    assert chats == {new.id, silent_new.id}
