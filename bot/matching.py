@@ -29,8 +29,9 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import Integer, bindparam, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -222,9 +223,27 @@ def _agg(dialect: str, expression: str) -> str:
     return f"group_concat({expression}, char(10))"
 
 
-async def _keyword_hits(session: AsyncSession, texts: dict[int, str]) -> tuple[bool, bool]:
-    """Fill the temporary table `keyword_hits(cid, keyword, mute)` with the followed and muted
-    keywords found in each text; returns whether any followed / muted keyword was found."""
+@dataclass
+class KeywordHits:
+    """The followed and muted keywords found in each piece of content (`cid`)."""
+
+    rows: list[dict[str, Any]]
+
+    @property
+    def followed(self) -> bool:
+        return any(r["mute"] == 0 for r in self.rows)
+
+    @property
+    def muted(self) -> bool:
+        return any(r["mute"] == 1 for r in self.rows)
+
+    def only(self, ids: Sequence[int]) -> KeywordHits:
+        wanted = set(ids)
+        return KeywordHits([r for r in self.rows if r["cid"] in wanted])
+
+
+async def find_keyword_hits(session: AsyncSession, texts: dict[int, str]) -> KeywordHits:
+    """Look for every distinct followed or muted keyword in each text (one pass per text)."""
     rows = await session.execute(
         select(Subscription.kind, Subscription.keyword)
         .where(Subscription.kind.in_([SubscriptionKind.KEYWORD, SubscriptionKind.MUTE]))
@@ -235,7 +254,7 @@ async def _keyword_hits(session: AsyncSession, texts: dict[int, str]) -> tuple[b
     for kind, keyword in rows:
         if keyword:
             (muted if kind == SubscriptionKind.MUTE else followed).add(keyword)
-    hits: list[dict[str, object]] = []
+    hits: list[dict[str, Any]] = []
     matcher = KeywordMatcher(followed | muted)
     if matcher:
         for cid, body in texts.items():
@@ -244,29 +263,34 @@ async def _keyword_hits(session: AsyncSession, texts: dict[int, str]) -> tuple[b
                     hits.append({"cid": cid, "keyword": keyword, "mute": 0})
                 if keyword in muted:
                     hits.append({"cid": cid, "keyword": keyword, "mute": 1})
+    return KeywordHits(hits)
+
+
+async def _load_hits(session: AsyncSession, hits: KeywordHits) -> None:
+    """Put `hits` in the temporary table `keyword_hits(cid, keyword, mute)` of this session's
+    connection, where the fan-out statements join them with subscriptions."""
     await session.execute(
         text(
-            "CREATE TEMPORARY TABLE IF NOT EXISTS keyword_hits (cid INTEGER, keyword TEXT, mute INTEGER)"
+            "CREATE TEMPORARY TABLE IF NOT EXISTS keyword_hits "
+            "(cid INTEGER, keyword TEXT, mute INTEGER)"
         )
     )
     await session.execute(text("DELETE FROM keyword_hits"))
-    if hits:
+    if hits.rows:
         await session.execute(
             text("INSERT INTO keyword_hits (cid, keyword, mute) VALUES (:cid, :keyword, :mute)"),
-            hits,
+            hits.rows,
         )
-    return any(h["mute"] == 0 for h in hits), any(h["mute"] == 1 for h in hits)
 
 
-def _matches_sql(
-    content_type: str, ids: Sequence[int], with_keywords: bool, with_mutes: bool
-) -> str:
+def _matches_sql(content_type: str, ids: Sequence[int], hits: KeywordHits) -> str:
     """(cid, sid, ref) for every follow that brings content `cid` to subscriber `sid`, muted
-    content excluded."""
+    content excluded. Used for digests, where counts need every match."""
     regions, commentators, column = _SOURCES[content_type]
     id_list = ", ".join(str(int(i)) for i in ids)
     parts = [
-        f"SELECT x.{column} AS cid, f.subscriber_id AS sid, 'r:' || f.id || ':' || f.region_id AS ref "
+        f"SELECT x.{column} AS cid, f.subscriber_id AS sid, "
+        "'r:' || f.id || ':' || f.region_id AS ref "
         f"FROM {regions} x JOIN subscriptions f ON f.region_id = x.region_id AND f.kind = 'region' "
         f"WHERE x.{column} IN ({id_list})",
         f"SELECT x.{column}, f.subscriber_id, 'c:' || f.id || ':' || f.commentator_id "
@@ -274,18 +298,19 @@ def _matches_sql(
         f"ON f.commentator_id = x.commentator_id AND f.kind = 'commentator' "
         f"WHERE x.{column} IN ({id_list})",
     ]
-    if with_keywords:
+    if hits.followed:
         parts.append(
             "SELECT h.cid, f.subscriber_id, 'k:' || f.id || ':' || f.keyword "
-            "FROM keyword_hits h JOIN subscriptions f ON f.keyword = h.keyword AND f.kind = 'keyword' "
-            "WHERE h.mute = 0"
+            "FROM keyword_hits h JOIN subscriptions f "
+            "ON f.keyword = h.keyword AND f.kind = 'keyword' WHERE h.mute = 0"
         )
     matches = " UNION ALL ".join(parts)
-    if not with_mutes:
+    if not hits.muted:
         return matches
     return (
         f"SELECT m.cid, m.sid, m.ref FROM ({matches}) m WHERE NOT EXISTS ("
-        "SELECT 1 FROM keyword_hits h JOIN subscriptions f ON f.keyword = h.keyword AND f.kind = 'mute' "
+        "SELECT 1 FROM keyword_hits h JOIN subscriptions f "
+        "ON f.keyword = h.keyword AND f.kind = 'mute' "
         "WHERE h.mute = 1 AND h.cid = m.cid AND f.subscriber_id = m.sid)"
     )
 
@@ -296,9 +321,29 @@ _INSERT_COLUMNS = (
 )
 
 
-def _typed(statement: str) -> object:
-    return text(statement).bindparams(
-        bindparam("now", type_=UtcDateTime()), bindparam("no", value=False)
+def _typed(statement: str) -> Any:
+    params = [bindparam("now", type_=UtcDateTime())]
+    if re.search(r":no\b", statement):
+        params.append(bindparam("no", value=False))
+    return text(statement).bindparams(*params)
+
+
+def _alert_insert(dialect: str, content_type: str, priority: int, source: str) -> str:
+    """INSERT one alert row per (content `cid`, subscriber `sid`, `ref`) that `source` selects,
+    for active instant-mode subscribers. A second follow bringing the same content to the same
+    subscriber in this fan-out adds its ref to the row's reason instead of a second row."""
+    newline = "chr(10)" if dialect == "postgresql" else "char(10)"
+    return (
+        f"INSERT INTO deliveries ({_INSERT_COLUMNS}) "
+        f"SELECT s.id, s.chat_id, s.thread_id, 'alert', {int(priority)}, '{content_type}', m.cid, "
+        f"'{content_type}:' || m.cid || ':' || s.id, m.ref, '', :no, "
+        f"'{DeliveryStatus.PENDING}', 0, :now, :now "
+        f"FROM ({source}) m JOIN subscribers s ON s.id = m.sid "
+        f"WHERE s.status = '{SubscriberStatus.ACTIVE}' AND s.mode = '{DeliveryMode.INSTANT}' "
+        "ON CONFLICT (dedup_key) DO UPDATE "
+        f"SET reason = deliveries.reason || {newline} || excluded.reason "
+        "WHERE deliveries.created_at = excluded.created_at "
+        f"AND deliveries.status = '{DeliveryStatus.PENDING}'"
     )
 
 
@@ -309,60 +354,132 @@ async def enqueue_alerts(
     *,
     now: dt.datetime,
     priority: int = 10,
+    hits: KeywordHits | None = None,
 ) -> int:
     """Queue an instant alert of each entry or item (`content_type` "entry" / "item") for every
-    active instant-mode subscriber it matches; returns how many rows were queued. Rows need
-    their commentators loaded (keyword text includes their names)."""
+    active instant-mode subscriber it matches; returns how many rows were written (new rows,
+    plus rows whose reason gained a second follow). Rows need
+    their commentators loaded (keyword text includes their names).
+
+    One statement per (content, region) and (content, commentator) pair: a subscriber follows a
+    region or a commentator at most once, so each statement writes each row once, with no
+    GROUP BY over hundreds of thousands of rows; statements go content by content, which also
+    interleaves chats in the queue (the sender never waits on one chat's per-second limit).
+    `hits` are the keywords found in the rows' text (`find_keyword_hits`), when the caller
+    computed them already."""
     if not rows:
         return 0
     dialect = session.bind.dialect.name
-    ids = [r.id for r in rows]
-    with_keywords, with_mutes = await _keyword_hits(
-        session, {r.id: searchable_text(r) for r in rows}
+    if dialect == "sqlite":
+        # A fan-out touches a few hundred thousand index entries: keep the pages in memory.
+        await session.execute(text("PRAGMA cache_size = -65536"))
+    regions_table, commentators_table, column = _SOURCES[content_type]
+    ids = sorted(r.id for r in rows)
+    id_list = ", ".join(str(int(i)) for i in ids)
+    region_pairs = (
+        await session.execute(
+            text(f"SELECT {column}, region_id FROM {regions_table} WHERE {column} IN ({id_list})")
+        )
+    ).all()
+    commentator_pairs = (
+        await session.execute(
+            text(
+                f"SELECT {column}, commentator_id FROM {commentators_table} "
+                f"WHERE {column} IN ({id_list})"
+            )
+        )
+    ).all()
+    if hits is None:
+        hits = await find_keyword_hits(session, {r.id: searchable_text(r) for r in rows})
+    await _load_hits(session, hits)
+    with_keywords, with_mutes = hits.followed, hits.muted
+    by_region = _alert_insert(
+        dialect,
+        content_type,
+        priority,
+        "SELECT :cid AS cid, f.subscriber_id AS sid, 'r:' || f.id || ':' || f.region_id AS ref "
+        "FROM subscriptions f WHERE f.region_id = :target AND f.kind = 'region'",
     )
-    matches = _matches_sql(content_type, ids, with_keywords, with_mutes)
-    statement = (
-        f"INSERT INTO deliveries ({_INSERT_COLUMNS}) "
-        f"SELECT s.id, s.chat_id, s.thread_id, 'alert', {int(priority)}, '{content_type}', m.cid, "
-        f"'{content_type}:' || m.cid || ':' || s.id, {_agg(dialect, 'm.ref')}, '', :no, "
-        f"'{DeliveryStatus.PENDING}', 0, :now, :now "
-        f"FROM ({matches}) m JOIN subscribers s ON s.id = m.sid "
-        f"WHERE s.status = '{SubscriberStatus.ACTIVE}' AND s.mode = '{DeliveryMode.INSTANT}' "
-        "GROUP BY m.cid, s.id, s.chat_id, s.thread_id "
-        # Content-major order: consecutive rows go to different chats, which keeps the sender
-        # from waiting on one chat's 1-per-second limit.
-        "ORDER BY m.cid, s.id "
-        "ON CONFLICT (dedup_key) DO NOTHING"
+    by_commentator = _alert_insert(
+        dialect,
+        content_type,
+        priority,
+        "SELECT :cid AS cid, f.subscriber_id AS sid, "
+        "'c:' || f.id || ':' || f.commentator_id AS ref "
+        "FROM subscriptions f "
+        "WHERE f.commentator_id = :target AND f.kind = 'commentator'",
     )
-    result = await session.execute(_typed(statement), {"now": now})
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    written = 0
+    work = sorted(
+        [(cid, 0, target) for cid, target in region_pairs]
+        + [(cid, 1, target) for cid, target in commentator_pairs]
+    )
+    for cid, kind, target in work:
+        statement = _typed(by_commentator if kind else by_region).bindparams(
+            bindparam("cid", type_=Integer()), bindparam("target", type_=Integer())
+        )
+        result = await session.execute(statement, {"now": now, "cid": cid, "target": target})
+        written += int(result.rowcount or 0)  # type: ignore[attr-defined]
+    if with_keywords:
+        # Two followed keywords can bring one item: aggregate (this branch is small).
+        refs = _agg(dialect, "'k:' || f.id || ':' || f.keyword")
+        by_keyword = _alert_insert(
+            dialect,
+            content_type,
+            priority,
+            f"SELECT h.cid AS cid, f.subscriber_id AS sid, "
+            f"{refs} AS ref "
+            "FROM keyword_hits h JOIN subscriptions f "
+            "ON f.keyword = h.keyword AND f.kind = 'keyword' "
+            f"WHERE h.mute = 0 GROUP BY h.cid, f.subscriber_id",
+        )
+        result = await session.execute(_typed(by_keyword), {"now": now})
+        written += int(result.rowcount or 0)  # type: ignore[attr-defined]
+    if with_mutes:
+        # Muted content is taken back out (mutes are few; this beats testing every row).
+        result = await session.execute(
+            _typed(
+                "DELETE FROM deliveries WHERE id IN ("
+                "SELECT d.id FROM keyword_hits h "
+                "JOIN subscriptions f ON f.keyword = h.keyword AND f.kind = 'mute' "
+                "JOIN deliveries d ON d.subscriber_id = f.subscriber_id "
+                f"AND d.content_type = '{content_type}' AND d.content_id = h.cid "
+                f"WHERE h.mute = 1 AND d.created_at = :now AND d.status = '{DeliveryStatus.PENDING}'"
+                f")"
+            ),
+            {"now": now},
+        )
+        written -= int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return written
 
 
 async def enqueue_digest(
-    session: AsyncSession, digest_id: int, *, now: dt.datetime, priority: int = 15
+    session: AsyncSession,
+    digest_id: int,
+    *,
+    now: dt.datetime,
+    priority: int = 15,
+    entries: Sequence[Entry] | None = None,
+    hits: KeywordHits | None = None,
 ) -> int:
     """Queue the digest's link for every active subscriber (instant or daily) who follows
-    something among its published entries, with per-follow counts in the reason."""
-    entries = list(
-        await session.scalars(
-            select(Entry)
-            .where(Entry.digest_id == digest_id, Entry.status == ContentStatus.PUBLISHED)
-            .options(selectinload(Entry.commentators))
-        )
-    )
+    something among its published entries, with per-follow counts in the reason. `entries`
+    (commentators loaded) and `hits` may be passed when the caller has them."""
+    if entries is None:
+        entries = await digest_entries(session, digest_id)
     if not entries:
         return 0
     dialect = session.bind.dialect.name
-    with_keywords, with_mutes = await _keyword_hits(
-        session, {e.id: searchable_text(e) for e in entries}
-    )
-    matches = _matches_sql("entry", [e.id for e in entries], with_keywords, with_mutes)
+    if hits is None:
+        hits = await find_keyword_hits(session, {e.id: searchable_text(e) for e in entries})
+    await _load_hits(session, hits)
+    matches = _matches_sql("entry", [e.id for e in entries], hits)
     counted = "c.n || '*' || c.ref"
     statement = (
         f"INSERT INTO deliveries ({_INSERT_COLUMNS}) "
-        f"SELECT s.id, s.chat_id, s.thread_id, 'digest', {int(priority)}, 'digest', {int(digest_id)}, "
-        f"'digest:{int(digest_id)}:' || s.id, {_agg(dialect, counted)}, '', :no, "
-        f"'{DeliveryStatus.PENDING}', 0, :now, :now "
+        f"SELECT s.id, s.chat_id, s.thread_id, 'digest', {int(priority)}, 'digest', "
+        f"{int(digest_id)}, 'digest:{int(digest_id)}:' || s.id, {_agg(dialect, counted)}, '', "
+        f":no, '{DeliveryStatus.PENDING}', 0, :now, :now "
         f"FROM (SELECT m.sid, m.ref, count(DISTINCT m.cid) AS n FROM ({matches}) m "
         "GROUP BY m.sid, m.ref) c JOIN subscribers s ON s.id = c.sid "
         f"WHERE s.status = '{SubscriberStatus.ACTIVE}' "
@@ -372,3 +489,13 @@ async def enqueue_digest(
     )
     result = await session.execute(_typed(statement), {"now": now})
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def digest_entries(session: AsyncSession, digest_id: int) -> list[Entry]:
+    return list(
+        await session.scalars(
+            select(Entry)
+            .where(Entry.digest_id == digest_id, Entry.status == ContentStatus.PUBLISHED)
+            .options(selectinload(Entry.commentators))
+        )
+    )

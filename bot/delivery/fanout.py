@@ -3,10 +3,19 @@
 Publishing (`bot.publishing`) only flips rows, from any process: an editor in chat, `digestbot
 ingest --publish`, another bot instance. The running bot polls for published content whose
 `fanned_out_at` is empty (every second, and at once when `notify_published` wakes it), queues
-its recipients and stamps `fanned_out_at`, in one transaction. On PostgreSQL the content rows
-are locked with SKIP LOCKED, so two bot instances split the work instead of both doing it; the
-outbox's unique `dedup_key` per (content, subscriber) would make a double fan-out queue nothing
-anyway.
+its recipients and stamps `fanned_out_at`.
+
+Big fan-outs commit piece by piece: the recipients of each entry or report item are queued in
+a short transaction of their own (a digest in one). A 33-item report for 100,000 subscribers
+writes several hundred thousand rows; one transaction would hold SQLite's write lock for
+seconds (stalling the sender's bookkeeping and every handler that writes) and make the first
+message wait for the last row. Pieces commit as they go, the sender starts on the first one,
+and `fanned_out_at` is stamped when the last has committed. A crash half-way leaves the
+content unstamped: the next poll queues it again and the outbox's unique `dedup_key` per
+(content, subscriber) turns what was already queued into no-ops.
+
+On PostgreSQL the content rows stay locked (FOR UPDATE SKIP LOCKED, in a transaction held open
+for the whole fan-out), so two bot instances split the work instead of both doing it.
 
 What goes out:
 - an entry: an instant alert to each matching instant-mode subscriber. Entries of a digest that
@@ -25,19 +34,27 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
-from bot.matching import enqueue_alerts, enqueue_digest
+from bot.matching import (
+    KeywordHits,
+    digest_entries,
+    enqueue_alerts,
+    enqueue_digest,
+    find_keyword_hits,
+    searchable_text,
+)
 from storage.models import ContentStatus, DailyReport, Digest, Entry, ReportItem
 
 log = logging.getLogger(__name__)
 
 BATCH = 200
+PIECE = 1  # entries or items per transaction
 
 
 @dataclass
@@ -46,10 +63,29 @@ class FanoutResult:
     reports: int = 0
     digests: int = 0
     queued: int = 0
+    pieces: int = 0
+    first_piece_seconds: float | None = None
 
     @property
     def content(self) -> int:
         return self.entries + self.reports + self.digests
+
+
+@dataclass
+class _Work:
+    """What one fan-out queues: entries and items to alert about, digests to announce."""
+
+    entries: list[Entry] = field(default_factory=list)  # all picked (to stamp)
+    alone: list[Entry] = field(default_factory=list)  # those alerted one by one
+    report_ids: list[int] = field(default_factory=list)
+    items: list[ReportItem] = field(default_factory=list)
+    digests: list[Digest] = field(default_factory=list)
+    digest_entries: dict[int, list[Entry]] = field(default_factory=dict)
+    hits: dict[str, KeywordHits] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.entries or self.report_ids or self.digests)
 
 
 def _locked(session: AsyncSession, query, of):  # type: ignore[no-untyped-def]
@@ -58,10 +94,9 @@ def _locked(session: AsyncSession, query, of):  # type: ignore[no-untyped-def]
     return query
 
 
-async def fan_out(session: AsyncSession, now: dt.datetime) -> FanoutResult:
-    """Queue the recipients of everything published and not fanned out yet."""
-    result = FanoutResult()
-    digests = list(
+async def _pick(session: AsyncSession) -> _Work:
+    work = _Work()
+    work.digests = list(
         await session.scalars(
             _locked(
                 session,
@@ -73,7 +108,7 @@ async def fan_out(session: AsyncSession, now: dt.datetime) -> FanoutResult:
             )
         )
     )
-    entries = list(
+    work.entries = list(
         await session.scalars(
             _locked(
                 session,
@@ -85,18 +120,10 @@ async def fan_out(session: AsyncSession, now: dt.datetime) -> FanoutResult:
             ).options(selectinload(Entry.commentators), selectinload(Entry.digest))
         )
     )
-    alone = [e for e in entries if e.digest is None or e.digest.status != ContentStatus.PUBLISHED]
-    result.queued += await enqueue_alerts(session, "entry", alone, now=now)
-    if entries:
-        await session.execute(
-            update(Entry)
-            .where(Entry.id.in_([e.id for e in entries]))
-            .values(fanned_out_at=now)
-            .execution_options(synchronize_session=False)
-        )
-    result.entries = len(entries)
-
-    reports = list(
+    work.alone = [
+        e for e in work.entries if e.digest is None or e.digest.status != ContentStatus.PUBLISHED
+    ]
+    work.report_ids = list(
         await session.scalars(
             _locked(
                 session,
@@ -111,32 +138,120 @@ async def fan_out(session: AsyncSession, now: dt.datetime) -> FanoutResult:
             )
         )
     )
-    if reports:
-        items = list(
+    if work.report_ids:
+        work.items = list(
             await session.scalars(
                 select(ReportItem)
                 .where(
-                    ReportItem.report_id.in_(reports),
+                    ReportItem.report_id.in_(work.report_ids),
                     ReportItem.status == ContentStatus.PUBLISHED,
                 )
                 .order_by(ReportItem.report_id, ReportItem.position, ReportItem.id)
                 .options(selectinload(ReportItem.commentators))
             )
         )
-        result.queued += await enqueue_alerts(session, "item", items, now=now)
+    if work.alone:
+        work.hits["entry"] = await find_keyword_hits(
+            session, {e.id: searchable_text(e) for e in work.alone}
+        )
+    if work.items:
+        work.hits["item"] = await find_keyword_hits(
+            session, {i.id: searchable_text(i) for i in work.items}
+        )
+    for digest in work.digests:
+        entries = await digest_entries(session, digest.id)
+        work.digest_entries[digest.id] = entries
+        work.hits[f"digest:{digest.id}"] = await find_keyword_hits(
+            session, {e.id: searchable_text(e) for e in entries}
+        )
+    return work
+
+
+def _pieces(work: _Work) -> list[tuple[str, list[Any]]]:
+    """What to queue, one short transaction each."""
+    pieces: list[tuple[str, list[Any]]] = []
+    for kind, rows in (("entry", work.alone), ("item", work.items)):
+        pieces += [(kind, rows[i : i + PIECE]) for i in range(0, len(rows), PIECE)]
+    pieces += [("digest", [digest]) for digest in work.digests]
+    return pieces
+
+
+async def _queue_piece(
+    session: AsyncSession, work: _Work, now: dt.datetime, kind: str, rows: list[Any]
+) -> int:
+    if kind == "digest":
+        digest = rows[0]
+        return await enqueue_digest(
+            session,
+            digest.id,
+            now=now,
+            entries=work.digest_entries[digest.id],
+            hits=work.hits[f"digest:{digest.id}"],
+        )
+    hits = work.hits[kind].only([r.id for r in rows])
+    return await enqueue_alerts(session, kind, rows, now=now, hits=hits)
+
+
+async def _stamp(session: AsyncSession, work: _Work, now: dt.datetime) -> None:
+    if work.entries:
         await session.execute(
-            update(DailyReport)
-            .where(DailyReport.id.in_(reports))
+            update(Entry)
+            .where(Entry.id.in_([e.id for e in work.entries]))
             .values(fanned_out_at=now)
             .execution_options(synchronize_session=False)
         )
-    result.reports = len(reports)
+    if work.report_ids:
+        await session.execute(
+            update(DailyReport)
+            .where(DailyReport.id.in_(work.report_ids))
+            .values(fanned_out_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    if work.digests:
+        await session.execute(
+            update(Digest)
+            .where(Digest.id.in_([d.id for d in work.digests]))
+            .values(fanned_out_at=now)
+            .execution_options(synchronize_session=False)
+        )
 
-    for digest in digests:
-        result.queued += await enqueue_digest(session, digest.id, now=now)
-        digest.fanned_out_at = now
-    result.digests = len(digests)
-    await session.flush()
+
+async def fan_out(
+    session_factory: async_sessionmaker[AsyncSession],
+    now: dt.datetime,
+    *,
+    write_lock: AbstractAsyncContextManager[Any] | None = None,
+    on_queued: Callable[[], None] | None = None,
+) -> FanoutResult:
+    """Queue the recipients of everything published and not fanned out yet (a batch of up to
+    BATCH of each kind), piece by piece; see the module docstring."""
+    lock = write_lock or contextlib.nullcontext()
+    result = FanoutResult()
+    started = asyncio.get_running_loop().time()
+    async with session_factory() as outer, outer.begin():
+        work = await _pick(outer)
+        if work.empty:
+            return result
+        for kind, rows in _pieces(work):
+            async with lock, session_factory() as session, session.begin():
+                queued = await _queue_piece(session, work, now, kind, rows)
+            result.pieces += 1
+            result.queued += queued
+            if result.first_piece_seconds is None:
+                result.first_piece_seconds = asyncio.get_running_loop().time() - started
+            if queued and on_queued is not None:
+                on_queued()
+        if outer.bind.dialect.name == "postgresql":
+            await _stamp(outer, work, now)  # commits with the locks it held
+        else:
+            # SQLite cannot turn this long read into a write once others have written.
+            async with lock, session_factory() as session, session.begin():
+                await _stamp(session, work, now)
+    result.entries, result.reports, result.digests = (
+        len(work.entries),
+        len(work.report_ids),
+        len(work.digests),
+    )
     return result
 
 
@@ -166,33 +281,45 @@ class FanoutPoller:
     async def run_once(self) -> FanoutResult:
         total = FanoutResult()
         while True:  # more than a batch published at once: keep going
-            async with self.write_lock, self.session_factory() as session, session.begin():
-                result = await fan_out(session, self.clock())
+            result = await fan_out(
+                self.session_factory,
+                self.clock(),
+                write_lock=self.write_lock,
+                on_queued=self.on_queued,
+            )
             total.entries += result.entries
             total.reports += result.reports
             total.digests += result.digests
             total.queued += result.queued
-            if result.queued and self.on_queued is not None:
-                self.on_queued()
+            total.pieces += result.pieces
             if result.content == 0 or max(result.entries, result.reports, result.digests) < BATCH:
                 break
         self.runs += 1
         if total.content:
             log.info(
-                "fan-out: %d entries, %d reports, %d digests -> %d messages queued",
+                "fan-out: %d entries, %d reports, %d digests -> %d messages queued in %d pieces",
                 total.entries,
                 total.reports,
                 total.digests,
                 total.queued,
+                total.pieces,
             )
         return total
 
     async def run(self) -> None:
         while True:
             self._wake.clear()
+            # Shielded: a stop waits for a fan-out to commit rather than cutting it half-way.
+            running = asyncio.ensure_future(self.run_once())
             try:
-                await self.run_once()
+                await asyncio.shield(running)
+            except asyncio.CancelledError:
+                await asyncio.wait({running})
+                raise
             except Exception:  # noqa: BLE001 - a failed poll is retried at the next one
                 log.exception("fan-out failed; retrying")
+            # asyncio.timeout, not wait_for: Python 3.11's wait_for can lose a cancellation that
+            # races with the event being set (a stop right after a publish would hang).
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self.interval)
+                async with asyncio.timeout(self.interval):
+                    await self._wake.wait()

@@ -173,6 +173,8 @@ class _Pacer:
         self.clock = clock
         self.rate = limit / window
         self.depth = max(1.0, float(smooth))
+        # Never more than a third of the bucket per wake-up, so batching stays within it.
+        self.tick = min(0.005, (self.depth - 1.0) / 3 / self.rate)
         self._tokens = self.depth
         self._filled_at = clock()
         self._sent: deque[float] = deque()
@@ -247,7 +249,9 @@ class _Pacer:
                 break
             delay = self._delay(self.clock())
             if delay > 0:
-                await asyncio.sleep(delay)
+                # At high rates, wake at most every `tick` and grant what has accrued: one
+                # event-loop turn per slot would cost more than the sends themselves.
+                await asyncio.sleep(max(delay, self.tick))
                 continue
             _, _, future = heapq.heappop(waiters)
             self._take(self.clock())

@@ -32,6 +32,10 @@ async def move_chat(session: AsyncSession, old_chat_id: int, new_chat_id: int) -
                 Subscriber.chat_id == new_chat_id, Subscriber.thread_id == old.thread_id
             )
         )
+        if existing is not None and existing.id == old.id:
+            # Moved meanwhile by a concurrent call (Telegram reports a move twice, and the two
+            # updates are handled at once): nothing left to do for this one.
+            continue
         if existing is None:
             old.chat_id = new_chat_id
             if old.chat_type == "group":

@@ -69,6 +69,16 @@ class _Outcome:
     migrate_to: int | None = None
 
 
+async def _uncancellable(coro: Any) -> Any:
+    """Run database work to its end even if the caller is cancelled meanwhile."""
+    task = asyncio.ensure_future(coro)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        await asyncio.wait({task})
+        raise
+
+
 def backoff(attempts: int) -> float:
     """Seconds before retry `attempts` + 1 after a server or network error: 2, 4, 8, 16 ..."""
     return float(min(2**attempts, 300))
@@ -171,6 +181,8 @@ class OutboxSender:
         self._started: set[int] = set()
         self._busy_chats: set[int] = set()
         self._outcomes: list[_Outcome] = []
+        self._claiming: asyncio.Future[int] | None = None
+        self._flushing: asyncio.Future[None] | None = None
         self._flushed = asyncio.Event()
 
     def wake(self) -> None:
@@ -184,8 +196,8 @@ class OutboxSender:
     # ---------------------------------------------------------------------------- loop
 
     async def run(self) -> None:
-        async with self.session_factory() as session, session.begin():
-            recovered = await outbox.recover_in_doubt(session)
+        async with self.write_lock, self.session_factory() as session, session.begin():
+            recovered = await _uncancellable(outbox.recover_in_doubt(session))
         if recovered:
             log.warning("outbox: %d rows were in doubt after a stop; resending them", recovered)
         flusher = asyncio.create_task(self._flush_loop(), name="outbox-flush")
@@ -198,15 +210,24 @@ class OutboxSender:
                     if halt > 0:
                         await asyncio.sleep(halt)
                         continue
-                    started = await self._claim_and_start(room)
+                    # Shielded: a stop must not cut a claim between its commit and the tasks
+                    # that send (or put back) what it claimed.
+                    self._claiming = asyncio.ensure_future(self._claim_and_start(room))
+                    started = await asyncio.shield(self._claiming)
+                    self._claiming = None
                 if started and started >= room // 2:
                     continue  # probably more waiting: claim again as soon as there is room
                 await self._idle(room_only=bool(started))
         finally:
+            if self._claiming is not None:
+                await asyncio.wait({self._claiming})
+                self._claiming = None
             await self._drain()
             flusher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await flusher
+            if self._flushing is not None and not self._flushing.done():
+                await asyncio.wait({self._flushing})
             await self._flush()
 
     async def _idle(self, *, room_only: bool) -> None:
@@ -378,8 +399,12 @@ class OutboxSender:
         while True:
             await asyncio.sleep(self.flush_interval)
             if self._outcomes:
+                # Shielded: cancelling a write half-way can leave SQLite's lock held.
+                self._flushing = asyncio.ensure_future(self._flush())
                 try:
-                    await self._flush()
+                    await asyncio.shield(self._flushing)
+                except asyncio.CancelledError:
+                    raise
                 except Exception:  # noqa: BLE001 - keep the outcomes and try again
                     log.exception("outbox: could not record send results; retrying")
                     await asyncio.sleep(1.0)
@@ -408,6 +433,7 @@ class OutboxSender:
         # before the next row for that chat can be claimed.
         for o in outcomes:
             self._busy_chats.discard(o.row.chat_id)
+        self._room.set()  # those chats may have more queued
         if any(o.migrate_to is not None for o in outcomes):
             self.wake()
 

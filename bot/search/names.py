@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from pypinyin import Style, pinyin
 
-from bot.search.tokenize import CJK_RE, pieces, tokenize
+from bot.search.tokenize import CJK_RE, MAX_WORD, pieces, tokenize
 
 # Surnames pypinyin tends to read as the common word instead (one syllable per character).
 SURNAME_READINGS: dict[str, tuple[str, ...]] = {
@@ -111,4 +111,5 @@ def name_tokens(
                 tokens.append("".join(surname + given))  # zengzhiwei
                 tokens.append("".join(given + surname))  # zhiweizeng (Western order)
             tokens.append("".join(s[0] for s in surname + given))  # zzw
-    return tuple(dict.fromkeys(tokens))
+    # Joined forms of a long name are cut like any word (bot.search.tokenize.MAX_WORD).
+    return tuple(dict.fromkeys(t[:MAX_WORD] for t in tokens))

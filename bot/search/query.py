@@ -19,6 +19,8 @@ from bot.search.tokenize import Piece, normalize, pieces
 
 CONTENT_TYPES = ("entry", "item", "digest")
 MAX_TERMS = 16
+# Pieces of one term ("Sino-US" has two): a longer phrase is cut, which only widens it.
+MAX_PIECES = 24
 # A CJK run up to this long is searched as one string; a longer one is a sentence, searched as
 # its words (jieba), so "丁纯关于稀土说了什么" finds what 丁纯 said about 稀土.
 MAX_CJK_PHRASE = 4
@@ -231,7 +233,7 @@ def parse_query(text: str, *, today: dt.date | None = None) -> ParsedQuery:
                     until = date
             continue
         if match.group("phrase") is not None:
-            phrase = tuple(pieces(match.group("phrase")))
+            phrase = tuple(pieces(match.group("phrase")))[:MAX_PIECES]
             if phrase:
                 terms.append(Term(phrase, quoted=True))
             continue
@@ -311,13 +313,13 @@ def _chunk_terms(chunk: str) -> list[Term]:
     for piece in pieces(chunk):
         if piece.cjk and len(piece.text) > MAX_CJK_PHRASE:
             if current:
-                terms.append(Term(tuple(current)))
+                terms.append(Term(tuple(current[:MAX_PIECES])))
                 current = []
             terms.extend(Term((Piece(w, True),)) for w in _cjk_words(piece.text))
         else:
             current.append(piece)
     if current:
-        terms.append(Term(tuple(current)))
+        terms.append(Term(tuple(current[:MAX_PIECES])))
     return terms
 
 

@@ -182,3 +182,16 @@ async def eventually(check: Any, timeout: float = 10.0, what: str = "the conditi
         if loop.time() > deadline:
             raise TimeoutError(f"waited {timeout}s for {what}")
         await asyncio.sleep(0.02)
+
+
+async def outbox_settled(session_factory: Any, timeout: float = 10.0) -> list[Any]:  # noqa: ASYNC109
+    """Await an outbox where nothing is pending or being sent; return every row."""
+    from storage.models import Delivery
+
+    async def settled() -> list[Any] | None:
+        async with session_factory() as s:
+            rows = list(await s.scalars(select(Delivery).order_by(Delivery.id)))
+        done = rows and all(r.status not in ("pending", "sending") for r in rows)
+        return rows if done else None
+
+    return await eventually(settled, timeout, "a settled outbox")

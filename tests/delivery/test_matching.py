@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import select
 
 from bot.delivery.fanout import fan_out
@@ -99,8 +100,9 @@ async def test_alert_recipients_are_computed_once_per_subscriber_and_item(db: Da
         await s.refresh(items[0], ["commentators"])
         for item in items:
             await s.refresh(item, ["commentators"])
-        queued = await enqueue_alerts(s, "item", items, now=NOW)
-        again = await enqueue_alerts(s, "item", items, now=NOW)
+        written = await enqueue_alerts(s, "item", items, now=NOW)
+        # Another fan-out of the same items (another process, later) queues nothing.
+        again = await enqueue_alerts(s, "item", items, now=NOW + dt.timedelta(seconds=1))
 
     async with db.session_factory() as s:
         rows = list(await s.scalars(select(Delivery).order_by(Delivery.id)))
@@ -115,7 +117,8 @@ async def test_alert_recipients_are_computed_once_per_subscriber_and_item(db: Da
         (-1001, a),
         (-1001, whale),
     }
-    assert queued == len(rows) and again == 0
+    # Rows written: 7 new ones, and Ann's second follow added to her row's reason.
+    assert written == len(rows) + 1 and again == 0
     japan_alert = next(r for r in rows if (r.chat_id, r.content_id) == (101, a))
     assert {ref.kind for ref in decode_refs(japan_alert.reason)} == {"region", "commentator"}
     assert all(r.text == "" and r.status == "pending" and r.kind == "alert" for r in rows)
@@ -145,7 +148,7 @@ async def test_fan_out_covers_reports_entries_and_digests_once(db: Database) -> 
                 EntrySpec("Three.", regions=["japan"]),
             ],
         )
-        digest_entries = list(
+        report_items = list(
             await s.scalars(select(ReportItem.id).where(ReportItem.report_id == report.id))
         )
         entry_ids = [article.id] + [
@@ -157,12 +160,14 @@ async def test_fan_out_covers_reports_entries_and_digests_once(db: Database) -> 
         await publish(
             s, entry_ids=entry_ids, report_ids=[report.id], digest_ids=[digest.id], now=NOW
         )
-        first = await fan_out(s, NOW)
-    async with db.session_factory() as s, s.begin():
-        second = await fan_out(s, NOW)
+    # The fan-out commits piece by piece (an item, an entry, a digest) and queues it all.
+    first = await fan_out(db.session_factory, NOW)
+    second = await fan_out(db.session_factory, NOW)
+    async with db.session_factory() as s:
         rows = list(await s.scalars(select(Delivery).order_by(Delivery.id)))
 
-    assert digest_entries and first.queued == len(rows) and second.content == 0
+    assert report_items and first.queued == len(rows) and second.content == 0
+    assert first.pieces == 3 and (first.entries, first.reports, first.digests) == (4, 1, 1)
     kinds = {(r.chat_id, r.content_type) for r in rows}
     # The Europe follower: the item, the standalone entry and the digest (not its entries).
     # The daily Ding Chun follower: only the digest now; the rest waits for the summary.
@@ -170,3 +175,34 @@ async def test_fan_out_covers_reports_entries_and_digests_once(db: Database) -> 
     europe_digest = next(r for r in rows if (r.chat_id, r.content_type) == (201, "digest"))
     [ref] = decode_refs(europe_digest.reason)
     assert (ref.kind, ref.count) == ("region", 2)
+
+
+async def test_a_fan_out_cut_half_way_is_finished_by_the_next_without_duplicates(
+    db: Database,
+) -> None:
+    async with db.session_factory() as s, s.begin():
+        for chat in (301, 302, 303):
+            await factory.subscriber(s, chat, follows=["africa"])
+        report = await factory.report(
+            s,
+            [
+                ItemSpec("Lagos port deal", regions=["africa"]),
+                ItemSpec("Nairobi rail loan", regions=["africa"]),
+            ],
+        )
+        await publish(s, report_ids=[report.id], now=NOW)
+
+    def crash() -> None:
+        raise RuntimeError("the process died after its first piece")
+
+    with pytest.raises(RuntimeError):
+        await fan_out(db.session_factory, NOW, on_queued=crash)
+    async with db.session_factory() as s:
+        assert len(list(await s.scalars(select(Delivery)))) == 3  # the first item's rows
+    later = NOW + dt.timedelta(seconds=5)
+    again = await fan_out(db.session_factory, later)
+    async with db.session_factory() as s:
+        rows = list(await s.scalars(select(Delivery)))
+    assert again.reports == 1 and len(rows) == 6
+    assert len({r.dedup_key for r in rows}) == 6
+    assert sorted(r.chat_id for r in rows) == [301, 301, 302, 302, 303, 303]

@@ -192,6 +192,8 @@ HOSTILE = [
     "稀" * 4000,
     "(" * 100 + "submarine" + ")" * 100,
     "\ud7ff",
+    "a稀" * 2000,
+    '"' + "rare earth " * 400 + '"',
     "\U0010fffd \U0002fa1e \ufffd",
     "\ud800 lone surrogate",
 ]

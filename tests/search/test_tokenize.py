@@ -124,6 +124,11 @@ def test_latin_only_names_get_joined_and_initial_forms() -> None:
     assert {"ingrid", "solberg", "ingridsolberg", "is"} <= set(name_tokens("Ingrid Solberg", None))
 
 
+def test_joined_forms_of_a_long_name_are_cut_like_words() -> None:
+    long_name = " ".join(["Abcdefghijklmnopqrstuvwxyz"] * 12)
+    assert max(len(t) for t in name_tokens(long_name, None, (long_name,))) == 64
+
+
 def test_the_separator_is_not_a_word() -> None:
     assert SEPARATOR not in tokenize(f"a {SEPARATOR} b").words
 

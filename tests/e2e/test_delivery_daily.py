@@ -1,0 +1,207 @@
+"""Daily summaries: at each subscriber's local time, across time zones and a daylight-saving
+change, once per day even across restarts, nothing when nothing is new."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from bot.delivery import notify_published
+from bot.delivery.runtime import start, stop
+from bot.publishing import publish
+from bot.render import MAX_MESSAGE_CHARS
+from bot.scheduling import run_due_summaries
+from storage.models import Subscriber, SummaryRun
+from tests.delivery import factory
+from tests.delivery.factory import ItemSpec, eventually
+from tests.e2e.conftest import MovableClock, RunningBot
+
+SHANGHAI, NEW_YORK, LONDON = 701, 702, 703
+UTC = dt.UTC
+
+
+def at(*args: int) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=UTC)
+
+
+async def publish_at(bot: RunningBot, when: dt.datetime, items: list[ItemSpec]) -> None:
+    clock = bot.services.clock
+    assert isinstance(clock, MovableClock)
+    clock.now = when
+    async with bot.session_factory() as s, s.begin():
+        report = await factory.report(s, items, date=when.date())
+        await publish(s, report_ids=[report.id], now=when)
+    notify_published(bot.services)
+
+
+async def summaries_at(bot: RunningBot, when: dt.datetime) -> int:
+    clock = bot.services.clock
+    assert isinstance(clock, MovableClock)
+    clock.now = when
+    return await run_due_summaries(bot.services)
+
+
+@pytest.mark.bot(clock=MovableClock(at(2025, 10, 31, 13, 0)))
+async def test_summaries_arrive_at_local_time_in_each_zone_across_a_dst_change(
+    running_bot: RunningBot,
+) -> None:
+    bot = running_bot
+    emu = bot.emulator
+    for user in (SHANGHAI, NEW_YORK, LONDON):
+        bot.user(user)
+    async with bot.session_factory() as s, s.begin():
+        common = {"mode": "daily", "daily_time": "08:00"}
+        await factory.subscriber(s, SHANGHAI, follows=["japan"], timezone="Asia/Shanghai", **common)
+        await factory.subscriber(
+            s, NEW_YORK, follows=["europe"], timezone="America/New_York", **common
+        )
+        await factory.subscriber(
+            s, LONDON, follows=["africa"], timezone="Europe/London", language="zh", **common
+        )
+    assert await summaries_at(bot, at(2025, 10, 31, 13, 0)) == 0  # schedules set, nothing due
+
+    await publish_at(
+        bot,
+        at(2025, 10, 31, 20, 0),
+        [
+            ItemSpec("Tokyo & Seoul hold talks", title_zh="东京与首尔会谈", regions=["japan"]),
+            ItemSpec("EU trade chief visits", url="https://example.org/eu", regions=["europe"]),
+        ],
+    )
+    # 00:00 UTC is 08:00 in Shanghai: only the Shanghai subscriber is due.
+    assert await summaries_at(bot, at(2025, 11, 1, 0, 0)) == 1
+    [shanghai] = await emu.wait_for_messages(SHANGHAI)
+    text = shanghai.text or ""
+    assert "Your daily summary · 1 Nov 2025" in text and "1 new for you" in text
+    assert "Japan" in text and "Tokyo & Seoul hold talks / 东京与首尔会谈" in text
+    assert "EU trade chief" not in text
+
+    # 08:00 UTC is 08:00 in London (GMT since 26 October): nothing it follows came.
+    assert await summaries_at(bot, at(2025, 11, 1, 8, 0)) == 0
+    # 12:00 UTC is 08:00 in New York (EDT, UTC-4).
+    assert await summaries_at(bot, at(2025, 11, 1, 11, 59)) == 0
+    assert await summaries_at(bot, at(2025, 11, 1, 12, 0)) == 1
+    [new_york] = await emu.wait_for_messages(NEW_YORK)
+    assert "EU trade chief visits" in (new_york.text or "") and "Europe" in (new_york.text or "")
+
+    # Clocks go back on 2 November: 08:00 in New York is now 13:00 UTC.
+    await publish_at(bot, at(2025, 11, 1, 20, 0), [ItemSpec("Brussels summit", regions=["europe"])])
+    assert await summaries_at(bot, at(2025, 11, 2, 0, 0)) == 0  # Shanghai: nothing new
+    assert await summaries_at(bot, at(2025, 11, 2, 12, 30)) == 0
+    assert await summaries_at(bot, at(2025, 11, 2, 13, 0)) == 1
+    second = await emu.wait_for_messages(NEW_YORK, 2)
+    assert "Brussels summit" in (second[-1].text or "") and "EU trade" not in (
+        second[-1].text or ""
+    )
+    assert "2 Nov 2025" in (second[-1].text or "")
+    # Running the same moment again sends nothing more.
+    assert await summaries_at(bot, at(2025, 11, 2, 13, 0)) == 0
+
+    # London follows Africa and nothing came: no message at all, but the day is recorded.
+    assert emu.messages(LONDON) == []
+    async with bot.session_factory() as s:
+        runs = {
+            (r.subscriber_id, r.period, r.items)
+            for r in await s.scalars(select(SummaryRun).order_by(SummaryRun.id))
+        }
+        london_id = await s.scalar(select(Subscriber.id).where(Subscriber.chat_id == LONDON))
+    assert (london_id, "2025-11-01", 0) in runs
+    assert len(emu.messages(SHANGHAI)) == 1
+
+
+@pytest.mark.bot(clock=MovableClock(at(2025, 11, 10, 0, 30)))
+async def test_a_summary_due_while_the_bot_was_down_goes_out_once_after_start(
+    running_bot: RunningBot,
+) -> None:
+    bot = running_bot
+    clock = bot.services.clock
+    assert isinstance(clock, MovableClock)
+    bot.user(SHANGHAI)
+    async with bot.session_factory() as s, s.begin():
+        await factory.subscriber(
+            s,
+            SHANGHAI,
+            follows=["russia"],
+            timezone="Asia/Shanghai",
+            mode="daily",
+            daily_time="08:00",
+            next_summary_at=at(2025, 11, 11, 0, 0),
+            last_summary_at=at(2025, 11, 10, 0, 0),
+        )
+    await publish_at(bot, at(2025, 11, 10, 6, 0), [ItemSpec("Moscow talks", regions=["russia"])])
+
+    # The bot is down over the summary's time, and comes back two days later.
+    await stop(bot.application, bot.services)
+    clock.now = at(2025, 11, 12, 3, 0)
+    await start(bot.application, bot.services)  # the scheduler's first tick runs at start
+    [summary] = await bot.emulator.wait_for_messages(SHANGHAI, timeout=10)
+    assert "Moscow talks" in (summary.text or "")
+
+    # Restarting again does not send it twice.
+    await stop(bot.application, bot.services)
+    await start(bot.application, bot.services)
+
+    async def ticked_again() -> bool:
+        async with bot.session_factory() as s:
+            row = await s.scalar(select(Subscriber).where(Subscriber.chat_id == SHANGHAI))
+        return row is not None and row.next_summary_at == at(2025, 11, 13, 0, 0)
+
+    await eventually(ticked_again, what="the next summary scheduled for the 13th")
+    assert await run_due_summaries(bot.services) == 0
+    assert len(bot.emulator.messages(SHANGHAI)) == 1
+    async with bot.session_factory() as s:
+        periods = list(await s.scalars(select(SummaryRun.period)))
+    assert periods == ["2025-11-11"]
+
+
+@pytest.mark.bot(clock=MovableClock(at(2025, 9, 1, 0, 0)))
+async def test_a_long_summary_is_split_between_items(running_bot: RunningBot) -> None:
+    bot = running_bot
+    bot.user(LONDON)
+    async with bot.session_factory() as s, s.begin():
+        await factory.subscriber(
+            s,
+            LONDON,
+            follows=["japan", "europe"],
+            timezone="Europe/London",
+            mode="daily",
+            next_summary_at=at(2025, 9, 1, 7, 0),
+        )
+    items = [
+        ItemSpec(
+            f"Headline number {i}: " + "a long account of the day's diplomacy " * 4,
+            title_zh="长标题" * 10,
+            url=f"https://example.org/story/{i}",
+            regions=["japan" if i % 2 else "europe"],
+        )
+        for i in range(40)
+    ]
+    await publish_at(bot, at(2025, 9, 1, 5, 0), items)
+
+    assert await summaries_at(bot, at(2025, 9, 1, 7, 0)) == 1
+    await eventually(_outbox_empty(bot), what="every part sent")
+    parts = bot.emulator.messages(LONDON)
+    assert len(parts) >= 2
+    assert all(len(p.source_text or "") <= MAX_MESSAGE_CHARS for p in parts)
+    body = "\n".join(p.text or "" for p in parts)
+    for i in range(40):
+        assert body.count(f"Headline number {i}:") == 1  # every item once, none cut
+    assert "(continued, 2/" in (parts[1].text or "")
+    # Grouped by region in display order: the Europe section, then Japan's.
+    assert "<b>Europe</b>" in (parts[0].source_text or "")
+    assert body.index("Europe") < body.index("Japan")
+
+
+def _outbox_empty(bot: RunningBot):  # type: ignore[no-untyped-def]
+    from storage.models import Delivery
+
+    async def check() -> bool:
+        async with bot.session_factory() as s:
+            pending = await s.scalar(
+                select(Delivery.id).where(Delivery.status.in_(["pending", "sending"]))
+            )
+        return pending is None
+
+    return check
