@@ -46,7 +46,8 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     search = sub.add_parser("search", help="search the published archive")
-    search.add_argument("query", nargs="+")
+    search.add_argument("query", nargs="*")
+    search.add_argument("--rebuild", action="store_true", help="rebuild the search index")
     search.add_argument("--json", action="store_true")
     search.add_argument("--limit", type=int, default=10)
 
