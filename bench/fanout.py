@@ -194,6 +194,7 @@ async def run_ours(emulator: Emulator, args: argparse.Namespace, database_url: s
     await application.updater.start_polling(poll_interval=0, timeout=5)
     await application.start()
     try:
+        await emulator.call("ask", ASKERS - 1)  # warm-up: first-use imports and connections
         idle = [await emulator.call("ask", i) for i in range(args.asks)]
         await emulator.call("reset")
         published = time.monotonic()

@@ -9,10 +9,10 @@ keyword (one of 500, a tenth of them Chinese); a few mute a keyword. Items have 
 (US-China most often), a third have a commentator, and their text carries a few of the
 keywords. The timed part is what the running bot does when the report is published: the
 fan-out (`bot.delivery.fanout.fan_out`): matching regions, commentators, keywords and mutes,
-and inserting one outbox row per (subscriber, matching item), item by item (one transaction
-each). One RESULT line per database: `seconds` until every row is queued,
-`first_piece_seconds` until the first item's recipients are committed (the sender starts
-then), rows queued.
+and inserting one outbox row per (subscriber, matching item), item by item, committing every
+half second. One RESULT line per database: `seconds` until every row is queued,
+`first_commit_seconds` until the first rows are committed (the sender starts then), rows
+queued.
 """
 
 from __future__ import annotations
@@ -185,8 +185,8 @@ async def measure(kind: str, url: str, args: argparse.Namespace) -> dict[str, An
         "subscriptions_each": 3,
         "items": args.items,
         "seconds": round(seconds, 3),
-        "first_piece_seconds": round(result.first_piece_seconds or 0.0, 3),
-        "pieces": result.pieces,
+        "first_commit_seconds": round(result.first_commit_seconds or 0.0, 3),
+        "transactions": result.transactions,
         "rows_queued": rows,
         "rows_per_second": round(rows / seconds) if seconds else None,
         "subscribers_reached": chats,

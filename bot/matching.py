@@ -439,13 +439,13 @@ async def enqueue_alerts(
         # Muted content is taken back out (mutes are few; this beats testing every row).
         result = await session.execute(
             _typed(
-                "DELETE FROM deliveries WHERE id IN ("
-                "SELECT d.id FROM keyword_hits h "
+                # By dedup_key (unique, indexed): the rows of muted (content, subscriber) pairs.
+                "DELETE FROM deliveries WHERE dedup_key IN ("
+                f"SELECT '{content_type}:' || h.cid || ':' || f.subscriber_id "
+                "FROM keyword_hits h "
                 "JOIN subscriptions f ON f.keyword = h.keyword AND f.kind = 'mute' "
-                "JOIN deliveries d ON d.subscriber_id = f.subscriber_id "
-                f"AND d.content_type = '{content_type}' AND d.content_id = h.cid "
-                f"WHERE h.mute = 1 AND d.created_at = :now AND d.status = '{DeliveryStatus.PENDING}'"
-                f")"
+                "WHERE h.mute = 1) "
+                f"AND created_at = :now AND status = '{DeliveryStatus.PENDING}'"
             ),
             {"now": now},
         )

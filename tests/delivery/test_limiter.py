@@ -59,13 +59,13 @@ async def test_never_more_than_the_limit_in_any_second_even_at_the_start() -> No
     recorder = Recorder()
     started = time.monotonic()
 
-    await asyncio.gather(*(send(limiter, recorder, 1000 + i) for i in range(250)))
+    await asyncio.gather(*(send(limiter, recorder, 1000 + i) for i in range(150)))
 
     times = recorder.times()
-    assert len(times) == 250
+    assert len(times) == 150
     assert most_in_window(times, 1.0) <= 100
-    # Paced, not serialised: 250 sends at 100/s take about 2.5 s, nowhere near 250 round trips.
-    assert time.monotonic() - started < 4.0
+    # Paced, not serialised: 150 sends at 100/s take about 1.5 s.
+    assert time.monotonic() - started < 3.0
 
 
 async def test_a_private_chat_gets_a_burst_of_three_then_one_per_interval() -> None:

@@ -160,7 +160,7 @@ async def test_fan_out_covers_reports_entries_and_digests_once(db: Database) -> 
         await publish(
             s, entry_ids=entry_ids, report_ids=[report.id], digest_ids=[digest.id], now=NOW
         )
-    # The fan-out commits piece by piece (an item, an entry, a digest) and queues it all.
+    # The fan-out goes piece by piece (an item, an entry, a digest) and queues it all.
     first = await fan_out(db.session_factory, NOW)
     second = await fan_out(db.session_factory, NOW)
     async with db.session_factory() as s:
@@ -196,7 +196,7 @@ async def test_a_fan_out_cut_half_way_is_finished_by_the_next_without_duplicates
         raise RuntimeError("the process died after its first piece")
 
     with pytest.raises(RuntimeError):
-        await fan_out(db.session_factory, NOW, on_queued=crash)
+        await fan_out(db.session_factory, NOW, on_queued=crash, hold_seconds=0)
     async with db.session_factory() as s:
         assert len(list(await s.scalars(select(Delivery)))) == 3  # the first item's rows
     later = NOW + dt.timedelta(seconds=5)
