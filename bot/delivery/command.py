@@ -22,14 +22,15 @@ def format_report(outbox: OutboxReport, *, show_failed: bool, now: dt.datetime) 
     )
     if outbox.oldest_pending is not None:
         age = now - outbox.oldest_pending
-        lines.append(f"  oldest pending: {outbox.oldest_pending:%Y-%m-%d %H:%M:%S} UTC ({_age(age)} ago)")
+        lines.append(
+            f"  oldest pending: {outbox.oldest_pending:%Y-%m-%d %H:%M:%S} UTC ({_age(age)} ago)"
+        )
     if outbox.by_kind:
         lines.append("By kind:")
         for kind in sorted(outbox.by_kind):
             counts = outbox.by_kind[kind]
             lines.append(
-                f"  {kind:<10} "
-                + "  ".join(f"{s} {counts[s]}" for s in STATUSES if counts.get(s))
+                f"  {kind:<10} " + "  ".join(f"{s} {counts[s]}" for s in STATUSES if counts.get(s))
             )
     if outbox.in_doubt_recovered:
         lines.append(
