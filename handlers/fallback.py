@@ -2,12 +2,16 @@
 an error anywhere is logged and answered politely.
 
 The fallbacks look at every handler of the application (all groups) before answering, so a
-command another area registers in any group is never called "unknown".
+command another area registers in any group is never called "unknown", and a message some
+conversation is waiting for (a reply to the bot's prompt) is never taken for a search.
+`UnclaimedMessageHandler` is that rule for any area's catch-all (handlers/search.py's plain-text
+search): register it in `GROUP`.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Update
@@ -43,19 +47,46 @@ def _handled_elsewhere(
     return False
 
 
+# The handler group of the fallbacks: after group 0, where every area registers by default.
+GROUP = 1
+
+
 class _Fallback:
     """Marks the fallback handlers so they skip each other."""
 
 
-class UnknownCommandHandler(MessageHandler[Any, Any], _Fallback):
-    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        super().__init__(filters.COMMAND & filters.UpdateType.MESSAGE, unknown_command)
+class UnclaimedMessageHandler(MessageHandler[Any, Any], _Fallback):
+    """A MessageHandler that answers only messages no other handler of the application, in
+    any group, takes: a catch-all that never steals what a command or a conversation expects,
+    whatever order the areas were registered in."""
+
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        message_filter: filters.BaseFilter,
+        callback: Callable[[Update, Any], Coroutine[Any, Any, None]],
+    ) -> None:
+        super().__init__(message_filter, callback)
         self._application = application
 
     def check_update(self, update: object) -> Any:
         result = super().check_update(update)
-        if not result:
-            return result
+        if not result or not self.wants(update):
+            return False
+        if _handled_elsewhere(self._application, update, self):
+            return False
+        return result
+
+    def wants(self, update: object) -> bool:
+        """A further check before looking at every other handler (cheap ones go here)."""
+        return True
+
+
+class UnknownCommandHandler(UnclaimedMessageHandler):
+    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        super().__init__(application, filters.COMMAND & filters.UpdateType.MESSAGE, unknown_command)
+
+    def wants(self, update: object) -> bool:
         message = update.effective_message if isinstance(update, Update) else None
         # "/cmd@otherbot" in a group is addressed to another bot: not ours to answer.
         command = (message.text or "").split(maxsplit=1)[0] if message else ""
@@ -64,11 +95,7 @@ class UnknownCommandHandler(MessageHandler[Any, Any], _Fallback):
             return False
         # In a group, a bare "/cmd" may be meant for another bot there: answer it only
         # when it names us ("/cmd@digestbot"). In private chats every command is ours.
-        if message is not None and message.chat.type != "private" and addressee is None:
-            return False
-        if _handled_elsewhere(self._application, update, self):
-            return False
-        return result
+        return message is None or message.chat.type == "private" or addressee is not None
 
 
 class UnhandledButtonHandler(CallbackQueryHandler[Any, Any], _Fallback):
@@ -125,6 +152,6 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Register last: after every other area's handlers."""
-    application.add_handler(UnknownCommandHandler(application), group=1)
-    application.add_handler(UnhandledButtonHandler(application), group=1)
+    application.add_handler(UnknownCommandHandler(application), group=GROUP)
+    application.add_handler(UnhandledButtonHandler(application), group=GROUP)
     application.add_error_handler(on_error)

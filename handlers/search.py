@@ -1,11 +1,18 @@
-"""/search in a chat (five results a page, "More ›" / "‹ Back" buttons) and inline mode
-(`@bot query` in any chat lists results to share)."""
+"""/search in a chat (five results a page, "More ›" / "‹ Back" buttons), plain text in a
+private chat searched the same way, and inline mode (`@bot query` in any chat lists results
+to share)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from telegram import InlineQueryResultArticle, InputTextMessageContent, LinkPreviewOptions, Update
+from telegram import (
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    LinkPreviewOptions,
+    Message,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
@@ -13,6 +20,7 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     InlineQueryHandler,
+    filters,
 )
 
 from bot.i18n import t
@@ -21,10 +29,23 @@ from bot.search import chat
 from bot.search.query import warm_up
 from bot.services import get_services
 from bot.subscriptions import interface_language
+from handlers import fallback
 from handlers.scope import Scope
 
 INLINE_CACHE_SECONDS = 30
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+# A plain message is a search only in a private chat: in groups the bot answers commands
+# alone (people talk to each other there). Messages sent through an inline bot (a result
+# shared from `@bot query`) are content, not queries.
+TEXT_QUERY = (
+    filters.UpdateType.MESSAGE
+    & filters.ChatType.PRIVATE
+    & filters.TEXT
+    & ~filters.COMMAND
+    & ~filters.VIA_BOT
+)
 
 
 async def search_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -34,23 +55,38 @@ async def search_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await scope.load_language()
         await scope.reply(render.usage(scope.language, context.bot.username))
         return
+    found = await _search(scope, text)
+    await scope.reply(
+        render.render_page(found.page, found.query_text, scope.language, action_id=found.action_id)
+    )
+
+
+async def text_search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Plain text in a private chat that no conversation is waiting for: a search."""
+    scope = Scope(update, context)
+    text = chat.text_query(scope.message.text or "") if isinstance(scope.message, Message) else None
+    if text is None:
+        await scope.load_language()
+        await scope.reply(render.text_hint(scope.language))
+        return
+    found = await _search(scope, text)
+    await scope.reply(
+        render.render_text_page(
+            found.page, found.query_text, scope.language, action_id=found.action_id
+        )
+    )
+
+
+async def _search(scope: Scope, text: str) -> chat.ChatSearch:
     async with scope.unit() as session:
-        await scope.subscriber(session)
-        found = await chat.start_search(
+        await scope.subscriber(session)  # the language this chat chose
+        return await chat.start_search(
             session,
             text=text,
             chat_id=scope.chat.id,
             user_id=scope.user.id if scope.user else None,
             now=scope.services.clock(),
         )
-    await scope.reply(
-        render.render_page(
-            found.page,
-            found.query_text,
-            scope.language,
-            action_id=found.action_id,
-        )
-    )
 
 
 async def page_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -120,3 +156,9 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(CommandHandler("search", search_command))
     application.add_handler(CallbackQueryHandler(page_button, pattern=rf"^{render.AREA}:"))
     application.add_handler(InlineQueryHandler(inline_query))
+    # Only what no other handler (a reply to an editor's prompt, any future conversation)
+    # takes, in any group.
+    application.add_handler(
+        fallback.UnclaimedMessageHandler(application, TEXT_QUERY, text_search),
+        group=fallback.GROUP,
+    )

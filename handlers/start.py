@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import Update
+from telegram import Chat, Update
 from telegram.ext import Application, CommandHandler, ContextTypes, filters
 
 from bot import subscriptions
+from bot.editorial.permissions import is_editor
 from bot.render import subscriber as render
 from handlers.scope import Scope
 
@@ -47,8 +48,20 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     scope = Scope(update, context)
-    await scope.load_language()
-    await scope.reply(render.help_text(scope.language, in_group=scope.in_group))
+    private = scope.chat.type == Chat.PRIVATE
+    async with scope.unit() as session:
+        await scope.subscriber(session)  # the language this chat chose
+        # Editor commands are listed only where no one else reads the reply.
+        editor = private and await is_editor(session, scope.services.settings, scope.user)
+    await scope.reply(
+        render.help_text(
+            scope.language,
+            private=private,
+            in_group=scope.in_group,
+            editor=editor,
+            bot_username=context.bot.username,
+        )
+    )
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

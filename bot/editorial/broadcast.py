@@ -1,7 +1,8 @@
 """`/broadcast <text>`: held until the editor confirms, then queued for every active subscriber.
 
 The text waits in a PendingAction (the confirmation button only carries its id). Confirming
-queues one outbox row per active subscriber; the sender delivers them at the rate limit.
+queues one outbox row per active subscriber, in one INSERT ... SELECT; the sender delivers them
+at the rate limit.
 """
 
 from __future__ import annotations
@@ -119,16 +120,9 @@ async def _take(session: AsyncSession, action_id: int) -> PendingAction | None:
 
 
 async def _enqueue(session: AsyncSession, broadcast_id: int, text: str, now: dt.datetime) -> int:
-    subscribers = list(
-        await session.scalars(
-            select(Subscriber)
-            .where(Subscriber.status == SubscriberStatus.ACTIVE)
-            .order_by(Subscriber.id)
-        )
-    )
     return await outbox.enqueue_for_subscribers(
         session,
-        subscribers,
+        Subscriber.status == SubscriberStatus.ACTIVE,
         text=text,
         kind=KIND,
         dedup_prefix=f"broadcast:{broadcast_id}",

@@ -23,6 +23,32 @@ MESSAGES: dict[str, dict[str, str]] = {
             "在任意聊天中输入 @{bot} 加关键词即可分享结果。"
         ),
     },
+    "search.text.hint": {
+        "en": (
+            "🔎 Send me a few words and I will search the archive: <code>rare earths</code>, "
+            "<code>稀土</code>, <code>huang jing</code>. /search also takes filters such as "
+            "<code>region:japan</code> or <code>since:2025-11-01</code>.\n"
+            "To get new commentary as it is published, /subscribe to regions or commentators. "
+            "/help lists every command."
+        ),
+        "zh": (
+            "🔎 直接发送关键词即可搜索往期内容：<code>稀土</code>、<code>rare earths</code>、"
+            "<code>huang jing</code>。/search 还可以加筛选，例如 <code>region:日本</code> 或 "
+            "<code>since:2025-11-01</code>。\n"
+            "想在新内容发布时收到推送，请用 /subscribe 关注地区或评论员。/help 查看全部命令。"
+        ),
+    },
+    "search.text.none": {
+        "en": (
+            "Send other words to search again; /search also takes filters such as "
+            "<code>region:japan</code> (see /help). To hear when something new matches, "
+            "use /alert <i>keyword</i> or /subscribe."
+        ),
+        "zh": (
+            "换个关键词再发一次即可重新搜索；/search 还可以加筛选，例如 <code>region:日本</code>"
+            "（见 /help）。想在有新内容时收到提醒，请用 /alert <i>关键词</i> 或 /subscribe。"
+        ),
+    },
     "search.header": {
         "en": "🔎 <b>{query}</b> — {total} results, {first}–{last}:",
         "zh": "🔎 <b>{query}</b> — 共 {total} 条结果，第 {first}–{last} 条：",

@@ -82,9 +82,31 @@ MESSAGES: dict[str, dict[str, str]] = {
             "/forget — 删除你的数据"
         ),
     },
+    "sub.help.search": {
+        "en": (
+            "<b>Search</b>\n"
+            "/search <i>words</i> — the archive in English, Chinese or pinyin, with filters: "
+            "<code>/search rare earths</code> · <code>/search 稀土</code> · "
+            "<code>/search huang jing</code> · "
+            '<code>/search tariffs region:japan by:"Ding Chun" since:2025-11-01</code>\n'
+            "@{bot} <i>words</i> — in any chat, pick a result to share it"
+        ),
+        "zh": (
+            "<b>搜索</b>\n"
+            "/search <i>关键词</i> — 用中文、英文或拼音搜索往期内容，可加筛选："
+            "<code>/search 稀土</code> · <code>/search rare earths</code> · "
+            "<code>/search huang jing</code> · "
+            "<code>/search 关税 region:日本 by:丁纯 since:2025-11-01</code>\n"
+            "@{bot} <i>关键词</i> — 在任意聊天中选择结果即可分享"
+        ),
+    },
+    "sub.help.search_here": {
+        "en": "In this chat you can also just send the words, without /search.",
+        "zh": "在这里也可以直接发送关键词，无需 /search。",
+    },
     "sub.help.group": {
-        "en": "\n\nIn groups, only admins can change what the group follows and its settings.",
-        "zh": "\n\n在群组中，只有管理员可以修改本群的关注和设置。",
+        "en": "In groups, only admins can change what the group follows and its settings.",
+        "zh": "在群组中，只有管理员可以修改本群的关注和设置。",
     },
     # --- /subscribe keyboard ---
     "sub.picker.regions": {

@@ -54,6 +54,11 @@ def usage(language: str, bot_username: str | None) -> Rendered:
     return Rendered(t(language, "search.usage", bot=esc(bot_username or "bot")))
 
 
+def text_hint(language: str) -> Rendered:
+    """The answer to a plain message that is no query ("hi", "👍", a pasted article)."""
+    return Rendered(t(language, "search.text.hint"))
+
+
 def heading(result: SearchResult, language: str) -> str:
     """Plain text: the title in the reader's language where there is one, else the
     commentators ("Zeng Zhiwei (曾志伟)"), else the start of the summary."""
@@ -159,6 +164,17 @@ def render_page(
         if page.has_more:
             buttons.append(Button(t(language, "search.more"), page_callback(action_id, number + 1)))
     return Rendered(text, keyboard(buttons))
+
+
+def render_text_page(
+    page: SearchPage, query_text: str, language: str, *, action_id: int | None
+) -> Rendered:
+    """Results for a plain message: the /search page; when nothing matched, also how to
+    search with filters and how to be told when something new matches."""
+    rendered = render_page(page, query_text, language, action_id=action_id)
+    if page.results:
+        return rendered
+    return Rendered(f"{rendered.text}\n\n{t(language, 'search.text.none')}", rendered.keyboard)
 
 
 @dataclass(frozen=True)

@@ -132,11 +132,20 @@ def welcome(language: str, *, resumed: bool = False, extra: str | None = None) -
     return Rendered("\n\n".join(lines), buttons)
 
 
-def help_text(language: str, *, in_group: bool) -> Rendered:
-    text = t(language, "sub.help")
+def help_text(
+    language: str, *, private: bool, in_group: bool, editor: bool, bot_username: str | None
+) -> Rendered:
+    """Every command: following, delivery, search; editors also get theirs, but only in a
+    private chat (in a group the reply is read by everyone there)."""
+    search = t(language, "sub.help.search", bot=esc(bot_username or "bot"))
+    if private:
+        search += "\n" + t(language, "sub.help.search_here")
+    sections = [t(language, "sub.help"), search]
     if in_group:
-        text += t(language, "sub.help.group")
-    return Rendered(text)
+        sections.append(t(language, "sub.help.group"))
+    if editor and private:
+        sections.append(t(language, "editor.help"))
+    return Rendered("\n\n".join(sections))
 
 
 def plain(language: str, key: str, **values: object) -> Rendered:

@@ -1,4 +1,5 @@
-"""Search as the chat uses it: /search pages that remember their query, and inline mode.
+"""Search as the chat uses it: /search pages that remember their query, plain messages in a
+private chat read as queries (`text_query`), and inline mode.
 
 A query does not fit in 64 bytes of callback data, so a /search whose results run past one page
 stores it in a `PendingAction` (kind "search", two days) and its buttons carry that id.
@@ -24,10 +25,36 @@ INLINE_PER_PAGE = 10
 MAX_QUERY_CHARS = 4096
 
 
+# A plain message in a private chat is searched when it reads like a query: at least two
+# characters ("EU", "日本"), at most what a question needs. Longer text is a pasted article or
+# a letter to the editors, not something to search for.
+MIN_TEXT_QUERY_CHARS = 2
+MAX_TEXT_QUERY_CHARS = 200
+# Messages people send a bot that mean "hello" or "what now?", not a search.
+_SMALL_TALK = """hi hello hey hallo hiya yo thanks thx ty ok okay yes no help start menu
+你好 您好 嗨 哈喽 谢谢 多谢 好 好的 帮助 开始 菜单"""
+SMALL_TALK = frozenset(_SMALL_TALK.split()) | {"thank you", "good morning", "good evening"}
+_TRAILING = " !.?,~。！？，～"
+
+
 def clean(text: str) -> str:
     """At most MAX_QUERY_CHARS, and valid text (a lone surrogate would fail to encode when
     the query is echoed back)."""
     return text[:MAX_QUERY_CHARS].encode("utf-8", "replace").decode("utf-8")
+
+
+def text_query(text: str) -> str | None:
+    """What a plain message sent to the bot in a private chat searches for; None when it is
+    not a query: too short or too long, greetings and thanks, or nothing searchable (emoji,
+    punctuation)."""
+    text = " ".join(clean(text).split())
+    if not MIN_TEXT_QUERY_CHARS <= len(text) <= MAX_TEXT_QUERY_CHARS:
+        return None
+    if text.casefold().rstrip(_TRAILING) in SMALL_TALK:
+        return None
+    if not any(ch.isalnum() for ch in text):  # letters, digits and Chinese characters
+        return None
+    return text
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ Every request the bot sent during an e2e test is checked against api.json at tea
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
@@ -162,6 +163,12 @@ class RunningBot:
         finally:
             message.reply_markup = original
         return await self.emulator.wait_for_callback_answer(query, timeout=timeout)
+
+    async def handled(self, *, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+        """Await the bot having fetched and finished handling every update sent so far, its
+        replies included: how a test knows that a message got no answer."""
+        await self.emulator.wait_for_updates_fetched(timeout=timeout)
+        await asyncio.wait_for(self.application.update_queue.join(), timeout)
 
     def failed_requests(self) -> list[RequestRecord]:
         """Requests Telegram answered with an error (state errors, not contract errors)."""

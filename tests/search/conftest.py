@@ -29,6 +29,7 @@ from tests.e2e.conftest import (  # noqa: F401
     _conversation_emulator,
     _every_request_follows_the_bot_api,
     bot_db,
+    pytest_configure,  # the `bot` marker
     running_bot,
 )
 from tests.search import archive as fixtures

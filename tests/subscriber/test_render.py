@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.i18n import t
 from bot.render import MAX_CALLBACK_BYTES, callback, parse_callback
 from bot.render import subscriber as render
 from storage.models import Subscriber, Subscription
@@ -59,3 +60,26 @@ def test_callback_data_is_bounded_and_parsed_back_strictly() -> None:
         callback("s", "st", "z", "x" * 70)
     with pytest.raises(ValueError):
         callback("s", "st", "z", "a:b")
+
+
+EDITOR_COMMANDS = ("/post", "/digest", "/edit", "/retract", "/schedule", "/stats", "/broadcast")
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_help_lists_search_and_editor_commands_only_for_editors_in_private(language: str) -> None:
+    def text(**where: bool) -> str:
+        return render.help_text(language, bot_username="a" * 32, **where).text
+
+    editor = text(private=True, in_group=False, editor=True)
+    subscriber = text(private=True, in_group=False, editor=False)
+    in_group = text(private=False, in_group=True, editor=True)
+
+    assert len(editor) <= 4096  # the longest variant, with the longest bot username
+    for command in (*EDITOR_COMMANDS, "/audit", "/editor"):
+        assert command in editor and command not in subscriber and command not in in_group
+    for help_text in (editor, subscriber, in_group):
+        assert "/search" in help_text and "region:" in help_text and "by:" in help_text
+        assert "since:" in help_text and "huang jing" in help_text and "稀土" in help_text
+    # Plain text is searched in private chats only.
+    just_type = t(language, "sub.help.search_here")
+    assert just_type in subscriber and just_type not in in_group
