@@ -31,7 +31,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, select, text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -40,6 +40,7 @@ from storage.models import (
     DeliveryMode,
     DeliveryStatus,
     Entry,
+    FanoutBatch,
     ReportItem,
     SubscriberStatus,
     Subscription,
@@ -328,26 +329,31 @@ def _typed(statement: str) -> Any:
     return text(statement).bindparams(*params)
 
 
-def _alert_insert(dialect: str, content_type: str, priority: int, source: str) -> str:
-    """INSERT one alert row per (content `cid`, subscriber `sid`, `ref`) that `source` selects,
-    for active instant-mode subscribers. A second follow bringing the same content to the same
-    subscriber in this fan-out adds its ref to the row's reason instead of a second row."""
-    newline = "chr(10)" if dialect == "postgresql" else "char(10)"
-    return (
-        f"INSERT INTO deliveries ({_INSERT_COLUMNS}) "
-        f"SELECT s.id, s.chat_id, s.thread_id, 'alert', {int(priority)}, '{content_type}', m.cid, "
-        f"'{content_type}:' || m.cid || ':' || s.id, m.ref, '', :no, "
-        f"'{DeliveryStatus.PENDING}', 0, :now, :now "
-        f"FROM ({source}) m JOIN subscribers s ON s.id = m.sid "
-        f"WHERE s.status = '{SubscriberStatus.ACTIVE}' AND s.mode = '{DeliveryMode.INSTANT}' "
-        "ON CONFLICT (dedup_key) DO UPDATE "
-        f"SET reason = deliveries.reason || {newline} || excluded.reason "
-        "WHERE deliveries.created_at = excluded.created_at "
-        f"AND deliveries.status = '{DeliveryStatus.PENDING}'"
-    )
+async def content_features(
+    session: AsyncSession, content_type: str, ids: Sequence[int], hits: KeywordHits
+) -> dict[int, Features]:
+    """Regions, commentators and keywords found (followed or muted) of each entry or item."""
+    regions_table, commentators_table, column = _SOURCES[content_type]
+    id_list = ", ".join(str(int(i)) for i in ids)
+    found: dict[int, tuple[set[int], set[int], set[str]]] = {i: (set(), set(), set()) for i in ids}
+    for table, slot, target in (
+        (regions_table, 0, "region_id"),
+        (commentators_table, 1, "commentator_id"),
+    ):
+        pairs = await session.execute(
+            text(f"SELECT {column}, {target} FROM {table} WHERE {column} IN ({id_list})")
+        )
+        for cid, target_id in pairs:
+            found[cid][slot].add(target_id)  # type: ignore[attr-defined]
+    for hit in hits.rows:
+        if hit["cid"] in found:
+            found[hit["cid"]][2].add(hit["keyword"])
+    return {
+        cid: Features(frozenset(r), frozenset(c), frozenset(k)) for cid, (r, c, k) in found.items()
+    }
 
 
-async def enqueue_alerts(
+async def plan_alerts(
     session: AsyncSession,
     content_type: str,
     rows: Sequence[Entry | ReportItem],
@@ -356,101 +362,66 @@ async def enqueue_alerts(
     priority: int = 10,
     hits: KeywordHits | None = None,
 ) -> int:
-    """Queue an instant alert of each entry or item (`content_type` "entry" / "item") for every
-    active instant-mode subscriber it matches; returns how many rows were written (new rows,
-    plus rows whose reason gained a second follow). Rows need
-    their commentators loaded (keyword text includes their names).
-
-    One statement per (content, region) and (content, commentator) pair: a subscriber follows a
-    region or a commentator at most once, so each statement writes each row once, with no
-    GROUP BY over hundreds of thousands of rows; statements go content by content, which also
-    interleaves chats in the queue (the sender never waits on one chat's per-second limit).
-    `hits` are the keywords found in the rows' text (`find_keyword_hits`), when the caller
-    computed them already."""
+    """Record who may get an instant alert of each entry or item (`content_type` "entry" /
+    "item"): a `FanoutBatch` with the content's features and one `FanoutRecipient` per active
+    instant-mode subscriber with a follow among them, written by one INSERT ... SELECT.
+    Returns how many recipients were recorded. `bot.delivery.recipients` later expands them
+    into outbox rows, one per (subscriber, entry or item) that still matches, mutes applied.
+    Rows need their commentators loaded (keyword text includes their names); `hits` are the
+    keywords found in their text (`find_keyword_hits`) when the caller computed them."""
     if not rows:
         return 0
-    dialect = session.bind.dialect.name
-    if dialect == "sqlite":
-        # A fan-out touches a few hundred thousand index entries: keep the pages in memory.
-        await session.execute(text("PRAGMA cache_size = -65536"))
-    regions_table, commentators_table, column = _SOURCES[content_type]
-    ids = sorted(r.id for r in rows)
-    id_list = ", ".join(str(int(i)) for i in ids)
-    region_pairs = (
-        await session.execute(
-            text(f"SELECT {column}, region_id FROM {regions_table} WHERE {column} IN ({id_list})")
-        )
-    ).all()
-    commentator_pairs = (
-        await session.execute(
-            text(
-                f"SELECT {column}, commentator_id FROM {commentators_table} "
-                f"WHERE {column} IN ({id_list})"
-            )
-        )
-    ).all()
     if hits is None:
         hits = await find_keyword_hits(session, {r.id: searchable_text(r) for r in rows})
-    await _load_hits(session, hits)
-    with_keywords, with_mutes = hits.followed, hits.muted
-    by_region = _alert_insert(
-        dialect,
-        content_type,
-        priority,
-        "SELECT :cid AS cid, f.subscriber_id AS sid, 'r:' || f.id || ':' || f.region_id AS ref "
-        "FROM subscriptions f WHERE f.region_id = :target AND f.kind = 'region'",
+    ordered = sorted(rows, key=lambda r: (getattr(r, "position", 0), r.id))
+    features = await content_features(session, content_type, [r.id for r in ordered], hits)
+    batch = FanoutBatch(
+        content_type=content_type,
+        priority=priority,
+        features=[
+            [r.id, sorted(f.region_ids), sorted(f.commentator_ids), sorted(f.keywords)]
+            for r in ordered
+            for f in [features[r.id]]
+        ],
+        created_at=now,
     )
-    by_commentator = _alert_insert(
-        dialect,
-        content_type,
-        priority,
-        "SELECT :cid AS cid, f.subscriber_id AS sid, "
-        "'c:' || f.id || ':' || f.commentator_id AS ref "
-        "FROM subscriptions f "
-        "WHERE f.commentator_id = :target AND f.kind = 'commentator'",
+    session.add(batch)
+    await session.flush()
+    regions = {i for f in features.values() for i in f.region_ids}
+    commentators = {i for f in features.values() for i in f.commentator_ids}
+    followed = sorted({h["keyword"] for h in hits.rows if h["mute"] == 0})
+    conditions = []
+    params: dict[str, Any] = {"batch": batch.id}
+    if regions:
+        conditions.append(f"(f.kind = 'region' AND f.region_id IN ({_ints(regions)}))")
+    if commentators:
+        conditions.append(
+            f"(f.kind = 'commentator' AND f.commentator_id IN ({_ints(commentators)}))"
+        )
+    if followed:
+        names = ", ".join(f":k{i}" for i in range(len(followed)))
+        conditions.append(f"(f.kind = 'keyword' AND f.keyword IN ({names}))")
+        params |= {f"k{i}": keyword for i, keyword in enumerate(followed)}
+    if not conditions:
+        return 0
+    result = await session.execute(
+        text(
+            "INSERT INTO fanout_recipients (batch_id, subscriber_id) "
+            # The matching follows first, then their subscribers: no plan can turn this into
+            # a probe of the subscriptions per subscriber (PostgreSQL did, with stale stats).
+            "SELECT :batch, m.sid FROM (SELECT DISTINCT f.subscriber_id AS sid "
+            f"FROM subscriptions f WHERE {' OR '.join(conditions)}) m "
+            "JOIN subscribers s ON s.id = m.sid "
+            f"WHERE s.status = '{SubscriberStatus.ACTIVE}' AND s.mode = '{DeliveryMode.INSTANT}' "
+            "ORDER BY m.sid"
+        ),
+        params,
     )
-    written = 0
-    work = sorted(
-        [(cid, 0, target) for cid, target in region_pairs]
-        + [(cid, 1, target) for cid, target in commentator_pairs]
-    )
-    for cid, kind, target in work:
-        statement = _typed(by_commentator if kind else by_region).bindparams(
-            bindparam("cid", type_=Integer()), bindparam("target", type_=Integer())
-        )
-        result = await session.execute(statement, {"now": now, "cid": cid, "target": target})
-        written += int(result.rowcount or 0)  # type: ignore[attr-defined]
-    if with_keywords:
-        # Two followed keywords can bring one item: aggregate (this branch is small).
-        refs = _agg(dialect, "'k:' || f.id || ':' || f.keyword")
-        by_keyword = _alert_insert(
-            dialect,
-            content_type,
-            priority,
-            f"SELECT h.cid AS cid, f.subscriber_id AS sid, "
-            f"{refs} AS ref "
-            "FROM keyword_hits h JOIN subscriptions f "
-            "ON f.keyword = h.keyword AND f.kind = 'keyword' "
-            f"WHERE h.mute = 0 GROUP BY h.cid, f.subscriber_id",
-        )
-        result = await session.execute(_typed(by_keyword), {"now": now})
-        written += int(result.rowcount or 0)  # type: ignore[attr-defined]
-    if with_mutes:
-        # Muted content is taken back out (mutes are few; this beats testing every row).
-        result = await session.execute(
-            _typed(
-                # By dedup_key (unique, indexed): the rows of muted (content, subscriber) pairs.
-                "DELETE FROM deliveries WHERE dedup_key IN ("
-                f"SELECT '{content_type}:' || h.cid || ':' || f.subscriber_id "
-                "FROM keyword_hits h "
-                "JOIN subscriptions f ON f.keyword = h.keyword AND f.kind = 'mute' "
-                "WHERE h.mute = 1) "
-                f"AND created_at = :now AND status = '{DeliveryStatus.PENDING}'"
-            ),
-            {"now": now},
-        )
-        written -= int(result.rowcount or 0)  # type: ignore[attr-defined]
-    return written
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _ints(values: Iterable[int]) -> str:
+    return ", ".join(str(int(v)) for v in sorted(values))
 
 
 async def enqueue_digest(
@@ -463,12 +434,14 @@ async def enqueue_digest(
     hits: KeywordHits | None = None,
 ) -> int:
     """Queue the digest's link for every active subscriber (instant or daily) who follows
-    something among its published entries, with per-follow counts in the reason. `entries`
-    (commentators loaded) and `hits` may be passed when the caller has them."""
+    something among its published entries, with per-follow counts in the reason. A digest
+    registered by its link alone (no entries known) goes to every active subscriber who
+    follows anything: it is the monthly issue they signed up for. `entries` (commentators
+    loaded) and `hits` may be passed when the caller has them."""
     if entries is None:
         entries = await digest_entries(session, digest_id)
     if not entries:
-        return 0
+        return await _enqueue_link_only_digest(session, digest_id, now=now, priority=priority)
     dialect = session.bind.dialect.name
     if hits is None:
         hits = await find_keyword_hits(session, {e.id: searchable_text(e) for e in entries})
@@ -486,6 +459,24 @@ async def enqueue_digest(
         f"AND s.mode IN ('{DeliveryMode.INSTANT}', '{DeliveryMode.DAILY}') "
         "GROUP BY s.id, s.chat_id, s.thread_id ORDER BY s.id "
         "ON CONFLICT (dedup_key) DO NOTHING"
+    )
+    result = await session.execute(_typed(statement), {"now": now})
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def _enqueue_link_only_digest(
+    session: AsyncSession, digest_id: int, *, now: dt.datetime, priority: int
+) -> int:
+    statement = (
+        f"INSERT INTO deliveries ({_INSERT_COLUMNS}) "
+        f"SELECT s.id, s.chat_id, s.thread_id, 'digest', {int(priority)}, 'digest', "
+        f"{int(digest_id)}, 'digest:{int(digest_id)}:' || s.id, '', '', :no, "
+        f"'{DeliveryStatus.PENDING}', 0, :now, :now FROM subscribers s "
+        f"WHERE s.status = '{SubscriberStatus.ACTIVE}' "
+        f"AND s.mode IN ('{DeliveryMode.INSTANT}', '{DeliveryMode.DAILY}') "
+        "AND s.id IN (SELECT f.subscriber_id FROM subscriptions f "
+        f"WHERE f.kind <> '{SubscriptionKind.MUTE}') "
+        "ORDER BY s.id ON CONFLICT (dedup_key) DO NOTHING"
     )
     result = await session.execute(_typed(statement), {"now": now})
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

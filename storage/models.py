@@ -371,6 +371,35 @@ class Delivery(Base):
     __table_args__ = (Index("ix_deliveries_queue", "status", "priority", "id"),)
 
 
+class FanoutBatch(Base):
+    """Published entries or report items whose instant alerts are being queued: what matching
+    needs to know about each (regions, commentators, keywords found), fixed at publication.
+    Its recipients wait in `FanoutRecipient` until `bot.delivery.recipients` turns them into
+    outbox rows."""
+
+    __tablename__ = "fanout_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(16))  # entry | item
+    priority: Mapped[int] = mapped_column(default=10)
+    # [[content id, [region ids], [commentator ids], [keywords found]], ...] in sending order
+    features: Mapped[list[Any]]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class FanoutRecipient(Base):
+    """A subscriber some follow of whom matched a batch: one narrow row per subscriber, so a
+    33-item report for 100,000 subscribers writes 100,000 rows at publication, not 700,000.
+    No foreign keys (checks would cost as much as the insert): rows of a deleted subscriber are
+    skipped when they are expanded."""
+
+    __tablename__ = "fanout_recipients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(index=True)
+    subscriber_id: Mapped[int]
+
+
 class SummaryRun(Base):
     """One row per (subscriber, period): a daily summary is built and sent at most once."""
 

@@ -20,6 +20,11 @@ def format_report(outbox: OutboxReport, *, show_failed: bool, now: dt.datetime) 
         + "  ".join(f"{status} {outbox.by_status.get(status, 0)}" for status in STATUSES)
         + f"  (total {total})"
     )
+    if outbox.recipients_waiting:
+        lines.append(
+            f"  and {outbox.recipients_waiting} subscribers' alerts still to queue "
+            "(the running bot queues them just ahead of the sender)"
+        )
     if outbox.oldest_pending is not None:
         age = now - outbox.oldest_pending
         lines.append(

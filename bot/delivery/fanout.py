@@ -5,16 +5,16 @@ ingest --publish`, another bot instance. The running bot polls for published con
 `fanned_out_at` is empty (every second, and at once when `notify_published` wakes it), queues
 its recipients and stamps `fanned_out_at`.
 
-Big fan-outs commit piece by piece: the recipients of each entry or report item are queued by
-their own statements, and the transaction commits once it has been open for HOLD_SECONDS (and
-at the end). A 33-item report for 100,000 subscribers writes several hundred thousand rows;
-one transaction would hold SQLite's write lock for seconds (stalling the sender's bookkeeping
-and every handler that writes) and make the first message wait for the last row, while a
-commit per item costs more than twice as much in total (every commit rewrites the same index
-pages). Pieces commit as they go, the sender starts on the first, and `fanned_out_at` is
-stamped when the last has committed. A crash half-way leaves the
-content unstamped: the next poll queues it again and the outbox's unique `dedup_key` per
-(content, subscriber) turns what was already queued into no-ops.
+A fan-out plans rather than queues alerts: one transaction records, per entry or report item
+batch, the subscribers some follow brings it to (`bot.matching.plan_alerts`, one narrow row per
+subscriber) and queues digest messages, then stamps `fanned_out_at`. The outbox rows, one per
+(subscriber, entry or item), are expanded from the plan a chunk at a time
+(`bot.delivery.recipients`): the first chunks at once, so a small fan-out is complete when this
+returns and the sender starts on a big one, the rest by the `RecipientFeeder` just ahead of the
+sender. A 33-item report for 100,000 subscribers thus commits 100,000 narrow rows instead of
+700,000 outbox rows before anything can go out. A crash before the stamp leaves the content
+unstamped: the next poll plans it again and the outbox's unique `dedup_key` per (content,
+subscriber) turns what was already queued into no-ops.
 
 On PostgreSQL the content rows stay locked (FOR UPDATE SKIP LOCKED, in a transaction held open
 for the whole fan-out), so two bot instances split the work instead of both doing it.
@@ -43,12 +43,13 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
+from bot.delivery.recipients import queue_next
 from bot.matching import (
     KeywordHits,
     digest_entries,
-    enqueue_alerts,
     enqueue_digest,
     find_keyword_hits,
+    plan_alerts,
     searchable_text,
 )
 from storage.models import ContentStatus, DailyReport, Digest, Entry, ReportItem
@@ -56,8 +57,7 @@ from storage.models import ContentStatus, DailyReport, Digest, Entry, ReportItem
 log = logging.getLogger(__name__)
 
 BATCH = 200
-PIECE = 1  # entries or items per piece
-HOLD_SECONDS = 0.5  # commit once a transaction has been open this long
+FIRST_ROWS = 2_000  # outbox rows expanded before fan_out returns
 
 
 @dataclass
@@ -65,9 +65,8 @@ class FanoutResult:
     entries: int = 0
     reports: int = 0
     digests: int = 0
-    queued: int = 0
-    pieces: int = 0
-    transactions: int = 0
+    recipients: int = 0  # planned (subscriber, batch) pairs
+    queued: int = 0  # outbox rows queued by this call (digests, the first expanded chunks)
     first_commit_seconds: float | None = None
 
     @property
@@ -171,29 +170,21 @@ async def _pick(session: AsyncSession) -> _Work:
     return work
 
 
-def _pieces(work: _Work) -> list[tuple[str, list[Any]]]:
-    """What to queue, one short transaction each."""
-    pieces: list[tuple[str, list[Any]]] = []
+async def _plan(session: AsyncSession, work: _Work, now: dt.datetime) -> tuple[int, int]:
+    """Plan the alerts and queue the digests; returns (recipients planned, rows queued)."""
+    planned = queued = 0
     for kind, rows in (("entry", work.alone), ("item", work.items)):
-        pieces += [(kind, rows[i : i + PIECE]) for i in range(0, len(rows), PIECE)]
-    pieces += [("digest", [digest]) for digest in work.digests]
-    return pieces
-
-
-async def _queue_piece(
-    session: AsyncSession, work: _Work, now: dt.datetime, kind: str, rows: list[Any]
-) -> int:
-    if kind == "digest":
-        digest = rows[0]
-        return await enqueue_digest(
+        if rows:
+            planned += await plan_alerts(session, kind, rows, now=now, hits=work.hits[kind])
+    for digest in work.digests:
+        queued += await enqueue_digest(
             session,
             digest.id,
             now=now,
             entries=work.digest_entries[digest.id],
             hits=work.hits[f"digest:{digest.id}"],
         )
-    hits = work.hits[kind].only([r.id for r in rows])
-    return await enqueue_alerts(session, kind, rows, now=now, hits=hits)
+    return planned, queued
 
 
 async def _stamp(session: AsyncSession, work: _Work, now: dt.datetime) -> None:
@@ -226,43 +217,38 @@ async def fan_out(
     *,
     write_lock: AbstractAsyncContextManager[Any] | None = None,
     on_queued: Callable[[], None] | None = None,
-    hold_seconds: float = HOLD_SECONDS,
+    first_rows: int = FIRST_ROWS,
 ) -> FanoutResult:
-    """Queue the recipients of everything published and not fanned out yet (a batch of up to
-    BATCH of each kind), piece by piece; see the module docstring."""
+    """Plan the recipients of everything published and not fanned out yet (a batch of up to
+    BATCH of each kind), stamp it, and queue the first `first_rows` outbox rows; see the
+    module docstring."""
     lock = write_lock or contextlib.nullcontext()
     result = FanoutResult()
-    started = asyncio.get_running_loop().time()
+    loop = asyncio.get_running_loop()
+    started = loop.time()
     async with session_factory() as outer, outer.begin():
         work = await _pick(outer)
         if work.empty:
             return result
-        loop = asyncio.get_running_loop()
-        pieces = _pieces(work)
-        done = 0
-        while done < len(pieces):
-            queued = 0
-            async with lock, session_factory() as session, session.begin():
-                opened = loop.time()
-                while done < len(pieces):
-                    kind, rows = pieces[done]
-                    queued += await _queue_piece(session, work, now, kind, rows)
-                    done += 1
-                    if loop.time() - opened >= hold_seconds:
-                        break
-            result.transactions += 1
-            result.queued += queued
-            if result.first_commit_seconds is None:
-                result.first_commit_seconds = loop.time() - started
-            if queued and on_queued is not None:
-                on_queued()
-        result.pieces = len(pieces)
+        async with lock, session_factory() as session, session.begin():
+            result.recipients, result.queued = await _plan(session, work, now)
+        result.first_commit_seconds = loop.time() - started
+        if on_queued is not None:
+            on_queued()
         if outer.bind.dialect.name == "postgresql":
             await _stamp(outer, work, now)  # commits with the locks it held
         else:
             # SQLite cannot turn this long read into a write once others have written.
             async with lock, session_factory() as session, session.begin():
                 await _stamp(session, work, now)
+    while result.recipients and result.queued < first_rows:
+        async with lock, session_factory() as session, session.begin():
+            queued = await queue_next(session, now)
+        if queued is None:
+            break
+        result.queued += queued
+        if queued and on_queued is not None:
+            on_queued()
     result.entries, result.reports, result.digests = (
         len(work.entries),
         len(work.report_ids),
@@ -307,18 +293,18 @@ class FanoutPoller:
             total.reports += result.reports
             total.digests += result.digests
             total.queued += result.queued
-            total.pieces += result.pieces
+            total.recipients += result.recipients
             if result.content == 0 or max(result.entries, result.reports, result.digests) < BATCH:
                 break
         self.runs += 1
         if total.content:
             log.info(
-                "fan-out: %d entries, %d reports, %d digests -> %d messages queued in %d pieces",
+                "fan-out: %d entries, %d reports, %d digests -> %d recipients, %d messages queued",
                 total.entries,
                 total.reports,
                 total.digests,
+                total.recipients,
                 total.queued,
-                total.pieces,
             )
         return total
 

@@ -26,7 +26,14 @@ from sqlalchemy import ColumnElement, String, and_, cast, func, literal, or_, se
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Delivery, DeliveryStatus, Subscriber, SubscriberStatus, utcnow
+from storage.models import (
+    Delivery,
+    DeliveryStatus,
+    FanoutRecipient,
+    Subscriber,
+    SubscriberStatus,
+    utcnow,
+)
 
 # Lower goes first; interactive replies use the rate limiter's priority 0 and never queue here.
 PRIORITY = {"alert": 10, "digest": 15, "catchup": 18, "broadcast": 20, "summary": 30}
@@ -326,6 +333,7 @@ class OutboxReport:
     oldest_pending: dt.datetime | None
     in_doubt_recovered: int
     failed: list[Delivery]
+    recipients_waiting: int = 0  # planned alert recipients not expanded into rows yet
 
 
 async def report(session: AsyncSession, *, failed_limit: int = 20) -> OutboxReport:
@@ -353,4 +361,5 @@ async def report(session: AsyncSession, *, failed_limit: int = 20) -> OutboxRepo
             .limit(failed_limit)
         )
     )
-    return OutboxReport(by_status, by_kind, oldest, int(recovered or 0), failed)
+    waiting = await session.scalar(select(func.count()).select_from(FanoutRecipient))
+    return OutboxReport(by_status, by_kind, oldest, int(recovered or 0), failed, int(waiting or 0))

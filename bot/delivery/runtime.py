@@ -5,7 +5,8 @@ outbox sender, the fan-out poller and the daily-summary scheduler while the bot 
   outbox alike), an aiohttp-based HTTP client (`bot.delivery.http`) whose pool is sized for the
   sender's concurrency plus headroom for interactive requests, and registers a post-stop hook so the sender drains while the bot can
   still make requests (post_shutdown runs after the bot's HTTP client is closed).
-- `start`: the fan-out poller runs in every process (row locks and dedup keys make that safe);
+- `start`: the fan-out poller and the recipient feeder run in every process (row locks and
+  dedup keys make that safe);
   the scheduler runs in the one process holding the owner lock, and so does the sender on
   SQLite (PostgreSQL senders share the outbox with SKIP LOCKED). A process that is not the owner
   retries the lock every `OWNER_RETRY_SECONDS` and takes over when the owner goes away.
@@ -25,6 +26,7 @@ from bot.delivery.fanout import FanoutPoller
 from bot.delivery.http import AiohttpRequest
 from bot.delivery.limiter import FloodLimiter, Limits
 from bot.delivery.ownership import OwnerLock
+from bot.delivery.recipients import RecipientFeeder
 from bot.delivery.sender import OutboxSender
 from bot.scheduling import SummaryScheduler
 from bot.services import Services
@@ -87,16 +89,24 @@ class DeliveryRuntime:
             paid_broadcast=settings.send_rate_limit > FREE_BROADCAST_LIMIT,
             write_lock=write_lock,
         )
+        self.feeder = RecipientFeeder(
+            services.session_factory,
+            services.clock,
+            rate=settings.send_rate_limit,
+            on_queued=self.sender.wake,
+            write_lock=write_lock,
+        )
         self.fanout = FanoutPoller(
             services.session_factory,
             services.clock,
-            on_queued=self.sender.wake,
+            on_queued=self._queued,
             write_lock=write_lock,
         )
         self.scheduler = SummaryScheduler(services)
         self.owner = OwnerLock(services.engine, settings.database_url)
         self.sender_task: asyncio.Task[None] | None = None
         self.fanout_task: asyncio.Task[None] | None = None
+        self.feeder_task: asyncio.Task[None] | None = None
         self._owner_task: asyncio.Task[None] | None = None
 
     @property
@@ -105,6 +115,10 @@ class DeliveryRuntime:
 
     def wake(self) -> None:
         self.fanout.wake()
+        self.sender.wake()
+
+    def _queued(self) -> None:
+        self.feeder.wake()
         self.sender.wake()
 
     def start_sender(self) -> None:
@@ -121,6 +135,7 @@ class DeliveryRuntime:
     async def start(self) -> None:
         self.services.extras["wake_sender"] = self.sender.wake
         self.fanout_task = asyncio.create_task(self.fanout.run(), name="fan-out")
+        self.feeder_task = asyncio.create_task(self.feeder.run(), name="fan-out-feeder")
         if self.sends_here_always:
             self.start_sender()
         if not await self._become_owner():
@@ -143,12 +158,12 @@ class DeliveryRuntime:
             await asyncio.sleep(OWNER_RETRY_SECONDS)
 
     async def stop(self) -> None:
-        for task in (self._owner_task, self.fanout_task):
+        for task in (self._owner_task, self.fanout_task, self.feeder_task):
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-        self._owner_task = self.fanout_task = None
+        self._owner_task = self.fanout_task = self.feeder_task = None
         await self.stop_sender()
         self.scheduler.shutdown()
         await self.owner.release()

@@ -189,12 +189,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "editor.warn.no_entries": {
         "en": (
-            "{ref}: no entries — the link goes to subscribers who follow something in the"
-            " digest; post the digest document with /post, then /digest &lt;link&gt; d&lt;id&gt;"
+            "{ref}: no entries — the link goes to every subscriber, without per-region counts;"
+            " to target it, post the digest document with /post, then"
+            " /digest &lt;link&gt; d&lt;id&gt;"
         ),
         "zh": (
-            "{ref}：没有条目 — 链接只发给关注了文摘中内容的订阅者；请先用 /post 发布文摘文档，"
-            "再用 /digest &lt;链接&gt; d&lt;编号&gt;"
+            "{ref}：没有条目 — 链接将发给所有订阅者，不附各地区条目数；如需按关注发送，"
+            "请先用 /post 发布文摘文档，再用 /digest &lt;链接&gt; d&lt;编号&gt;"
         ),
     },
     "editor.warn.skipped": {

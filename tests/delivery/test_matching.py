@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.fanout import fan_out
+from bot.delivery.recipients import RecipientFeeder, queue_next
 from bot.matching import (
     Features,
     Follow,
@@ -15,12 +17,19 @@ from bot.matching import (
     Ref,
     decode_refs,
     encode_ref,
-    enqueue_alerts,
     keyword_in_text,
+    plan_alerts,
     why_matched,
 )
-from bot.publishing import publish
-from storage.models import Delivery, ReportItem
+from bot.publishing import publish, retract_item
+from storage.models import (
+    Delivery,
+    FanoutBatch,
+    FanoutRecipient,
+    ReportItem,
+    Subscriber,
+    Subscription,
+)
 from tests.db_fixtures import Database
 from tests.delivery import factory
 from tests.delivery.factory import EntrySpec, ItemSpec
@@ -73,6 +82,13 @@ def test_reasons_round_trip_with_counts_and_awkward_keywords() -> None:
     assert decode_refs("garbage\nr:x:1") == []
 
 
+async def queue_planned(session: AsyncSession, now: dt.datetime) -> int:
+    queued = 0
+    while (rows := await queue_next(session, now, chunk=2)) is not None:
+        queued += rows
+    return queued
+
+
 async def test_alert_recipients_are_computed_once_per_subscriber_and_item(db: Database) -> None:
     async with db.session_factory() as s, s.begin():
         lian = await factory.commentator(s, "Lian Degui", "廉德瑰")
@@ -96,13 +112,16 @@ async def test_alert_recipients_are_computed_once_per_subscriber_and_item(db: Da
                 ItemSpec("Brussels reviews EV duties", regions=["europe"]),
             ],
         )
+        await publish(s, report_ids=[report.id], now=NOW)
         items = list(report.items)
-        await s.refresh(items[0], ["commentators"])
         for item in items:
             await s.refresh(item, ["commentators"])
-        written = await enqueue_alerts(s, "item", items, now=NOW)
+        planned = await plan_alerts(s, "item", items, now=NOW)
+        written = await queue_planned(s, NOW)
         # Another fan-out of the same items (another process, later) queues nothing.
-        again = await enqueue_alerts(s, "item", items, now=NOW + dt.timedelta(seconds=1))
+        await plan_alerts(s, "item", items, now=NOW + dt.timedelta(seconds=1))
+        again = await queue_planned(s, NOW + dt.timedelta(seconds=1))
+        left = await s.scalar(select(func.count()).select_from(FanoutRecipient))
 
     async with db.session_factory() as s:
         rows = list(await s.scalars(select(Delivery).order_by(Delivery.id)))
@@ -117,8 +136,9 @@ async def test_alert_recipients_are_computed_once_per_subscriber_and_item(db: Da
         (-1001, a),
         (-1001, whale),
     }
-    # Rows written: 7 new ones, and Ann's second follow added to her row's reason.
-    assert written == len(rows) + 1 and again == 0
+    # Planned: the five chats with a matching follow (the muted one too: its mute applies to
+    # one item only); queued: one row per (chat, item), however many follows match.
+    assert planned == 5 and written == len(rows) == 7 and again == 0 and left == 0
     japan_alert = next(r for r in rows if (r.chat_id, r.content_id) == (101, a))
     assert {ref.kind for ref in decode_refs(japan_alert.reason)} == {"region", "commentator"}
     assert all(r.text == "" and r.status == "pending" and r.kind == "alert" for r in rows)
@@ -160,14 +180,17 @@ async def test_fan_out_covers_reports_entries_and_digests_once(db: Database) -> 
         await publish(
             s, entry_ids=entry_ids, report_ids=[report.id], digest_ids=[digest.id], now=NOW
         )
-    # The fan-out goes piece by piece (an item, an entry, a digest) and queues it all.
+    # A small fan-out is queued in full before fan_out returns; the plan is used up.
     first = await fan_out(db.session_factory, NOW)
     second = await fan_out(db.session_factory, NOW)
     async with db.session_factory() as s:
         rows = list(await s.scalars(select(Delivery).order_by(Delivery.id)))
 
     assert report_items and first.queued == len(rows) and second.content == 0
-    assert first.pieces == 3 and (first.entries, first.reports, first.digests) == (4, 1, 1)
+    assert (first.entries, first.reports, first.digests) == (4, 1, 1)
+    async with db.session_factory() as s:
+        assert await s.scalar(select(func.count()).select_from(FanoutRecipient)) == 0
+        assert await s.scalar(select(func.count()).select_from(FanoutBatch)) == 0
     kinds = {(r.chat_id, r.content_type) for r in rows}
     # The Europe follower: the item, the standalone entry and the digest (not its entries).
     # The daily Ding Chun follower: only the digest now; the rest waits for the summary.
@@ -193,12 +216,15 @@ async def test_a_fan_out_cut_half_way_is_finished_by_the_next_without_duplicates
         await publish(s, report_ids=[report.id], now=NOW)
 
     def crash() -> None:
-        raise RuntimeError("the process died after its first piece")
+        raise RuntimeError("the process died once its plan was committed")
 
     with pytest.raises(RuntimeError):
-        await fan_out(db.session_factory, NOW, on_queued=crash, hold_seconds=0)
+        await fan_out(db.session_factory, NOW, on_queued=crash)
     async with db.session_factory() as s:
-        assert len(list(await s.scalars(select(Delivery)))) == 3  # the first item's rows
+        assert await s.scalar(select(func.count()).select_from(FanoutRecipient)) == 3
+        # Half the plan is expanded (by the feeder of a process still running, say).
+        assert await queue_next(s, NOW, chunk=2) == 4
+        await s.commit()
     later = NOW + dt.timedelta(seconds=5)
     again = await fan_out(db.session_factory, later)
     async with db.session_factory() as s:
@@ -206,3 +232,136 @@ async def test_a_fan_out_cut_half_way_is_finished_by_the_next_without_duplicates
     assert again.reports == 1 and len(rows) == 6
     assert len({r.dedup_key for r in rows}) == 6
     assert sorted(r.chat_id for r in rows) == [301, 301, 302, 302, 303, 303]
+
+
+async def test_recipients_are_expanded_as_they_are_when_their_turn_comes(db: Database) -> None:
+    """Between publication and expansion (minutes, in a big fan-out) people change their minds:
+    the outbox gets what their follows, mutes and status say then, and nothing retracted."""
+    async with db.session_factory() as s, s.begin():
+        stays = await factory.subscriber(s, 401, follows=["russia"])
+        unfollows = await factory.subscriber(s, 402, follows=["russia"])
+        pauses = await factory.subscriber(s, 403, follows=["russia"])
+        goes_daily = await factory.subscriber(s, 404, follows=["russia"])
+        mutes = await factory.subscriber(s, 405, follows=["russia"])
+        report = await factory.report(
+            s,
+            [
+                ItemSpec("Moscow gas talks stall", regions=["russia"], text="Pipeline pricing."),
+                ItemSpec("Arctic route traffic grows", regions=["russia"]),
+                ItemSpec("Kremlin visit planned", regions=["russia"]),
+            ],
+        )
+        await publish(s, report_ids=[report.id], now=NOW)
+        gas, arctic, visit = (i.id for i in report.items)
+        assert await plan_alerts(s, "item", list(report.items), now=NOW) == 5
+    async with db.session_factory() as s, s.begin():
+        await s.execute(delete(Subscription).where(Subscription.subscriber_id == unfollows.id))
+        await s.execute(
+            update(Subscriber).where(Subscriber.id == pauses.id).values(status="paused")
+        )
+        await s.execute(
+            update(Subscriber).where(Subscriber.id == goes_daily.id).values(mode="daily")
+        )
+        s.add(
+            Subscription(subscriber_id=mutes.id, kind="mute", keyword="pipeline", target="pipeline")
+        )
+        await retract_item(s, visit, actor_id=None, now=NOW)
+    async with db.session_factory() as s, s.begin():
+        assert await queue_planned(s, NOW) == 3
+    async with db.session_factory() as s:
+        rows = list(await s.scalars(select(Delivery).order_by(Delivery.id)))
+    assert [(r.subscriber_id, r.content_id) for r in rows] == [
+        (stays.id, gas),
+        (stays.id, arctic),
+        (mutes.id, arctic),
+    ]
+
+
+async def test_a_chunk_goes_item_by_item_so_chats_alternate(db: Database) -> None:
+    async with db.session_factory() as s, s.begin():
+        fans = [await factory.subscriber(s, 500 + i, follows=["africa"]) for i in range(3)]
+        report = await factory.report(
+            s,
+            [
+                ItemSpec("Lagos rail deal", regions=["africa"]),
+                ItemSpec("Dakar summit", regions=["africa"]),
+            ],
+        )
+        await publish(s, report_ids=[report.id], now=NOW)
+        first, second = (i.id for i in report.items)
+        await plan_alerts(s, "item", list(report.items), now=NOW)
+        assert await queue_next(s, NOW) == 6
+    async with db.session_factory() as s:
+        rows = list(await s.scalars(select(Delivery).order_by(Delivery.id)))
+    ids = [f.id for f in fans]
+    assert [(r.content_id, r.subscriber_id) for r in rows] == [
+        (first, ids[0]),
+        (first, ids[1]),
+        (first, ids[2]),
+        (second, ids[0]),
+        (second, ids[1]),
+        (second, ids[2]),
+    ]
+
+
+async def test_a_digest_known_only_by_its_link_goes_to_everyone_who_follows_something(
+    db: Database,
+) -> None:
+    async with db.session_factory() as s, s.begin():
+        await factory.subscriber(s, 601, follows=["japan"])
+        await factory.subscriber(s, 602, keywords=["chips"], mode="daily")
+        await factory.subscriber(s, 603, follows=["europe"], status="paused")
+        await factory.subscriber(s, 604, mutes=["football"])
+        await factory.subscriber(s, 605)
+        digest = await factory.digest(s, "December Digest", "https://example.org/dec", [])
+        await publish(s, digest_ids=[digest.id], now=NOW)
+    result = await fan_out(db.session_factory, NOW)
+    again = await fan_out(db.session_factory, NOW)
+    async with db.session_factory() as s:
+        rows = list(await s.scalars(select(Delivery).order_by(Delivery.chat_id)))
+    assert result.digests == 1 and again.content == 0
+    assert [(r.chat_id, r.content_type, r.content_id) for r in rows] == [
+        (601, "digest", digest.id),
+        (602, "digest", digest.id),
+    ]
+    assert all(decode_refs(r.reason) == [] for r in rows)
+
+
+async def test_the_feeder_keeps_a_few_seconds_of_sends_queued_and_no_more(db: Database) -> None:
+    async with db.session_factory() as s, s.begin():
+        for i in range(6):
+            await factory.subscriber(s, 700 + i, follows=["europe"])
+        report = await factory.report(
+            s,
+            [
+                ItemSpec("Berlin trade fair", regions=["europe"]),
+                ItemSpec("Paris visit", regions=["europe"]),
+            ],
+        )
+        await publish(s, report_ids=[report.id], now=NOW)
+        assert await plan_alerts(s, "item", list(report.items), now=NOW) == 6
+    woken: list[int] = []
+    # Five rows ahead is enough; two recipients (four rows) per chunk.
+    feeder = RecipientFeeder(
+        db.session_factory,
+        lambda: NOW,
+        rate=30,
+        ahead=5,
+        chunk=2,
+        on_queued=lambda: woken.append(1),
+    )
+
+    async def counts() -> tuple[int, int]:
+        async with db.session_factory() as s:
+            rows = await s.scalar(select(func.count()).select_from(Delivery))
+            waiting = await s.scalar(select(func.count()).select_from(FanoutRecipient))
+        return int(rows or 0), int(waiting or 0)
+
+    await feeder.top_up()
+    assert await counts() == (8, 2) and len(woken) == 2
+    await feeder.top_up()
+    assert await counts() == (8, 2)  # still enough ahead
+    async with db.session_factory() as s, s.begin():
+        await s.execute(update(Delivery).values(status="sent"))
+    await feeder.top_up()
+    assert await counts() == (12, 0)

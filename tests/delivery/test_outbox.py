@@ -15,7 +15,7 @@ from bot.delivery import outbox
 from bot.delivery.command import run_outbox
 from bot.delivery.ownership import OwnerLock
 from bot.delivery.sender import classify
-from storage.models import Delivery, DeliveryStatus
+from storage.models import Delivery, DeliveryStatus, FanoutRecipient
 from tests.db_fixtures import Database
 
 NOW = dt.datetime(2025, 9, 1, 12, 0, tzinfo=dt.UTC)
@@ -131,11 +131,14 @@ async def test_outbox_command_shows_queued_sent_and_failed(
                 status=DeliveryStatus.FAILED, attempts=5, last_error="NetworkError: Bad Gateway"
             )
         )
+        # A big fan-out's recipients not expanded into rows yet.
+        s.add_all(FanoutRecipient(batch_id=1, subscriber_id=i) for i in range(3))
     settings = Settings(database_url=db.url)
 
     assert await run_outbox(argparse.Namespace(failed=False, limit=20), settings) == 0
     summary = capsys.readouterr().out
     assert "pending 2" in summary and "sent 1" in summary and "failed 1" in summary
+    assert "3 subscribers' alerts still to queue" in summary
     assert "digestbot outbox --failed" in summary
 
     assert await run_outbox(argparse.Namespace(failed=True, limit=20), settings) == 0
