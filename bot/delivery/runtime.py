@@ -3,13 +3,14 @@ outbox sender, the fan-out poller and the daily-summary scheduler while the bot 
 
 - `configure_builder`: installs the one `FloodLimiter` every request goes through (replies and
   outbox alike), an aiohttp-based HTTP client (`bot.delivery.http`) whose pool is sized for the
-  sender's concurrency plus headroom for interactive requests, and registers a post-stop hook so the sender drains while the bot can
-  still make requests (post_shutdown runs after the bot's HTTP client is closed).
+  sender's concurrency plus headroom for interactive requests, and registers a post-stop hook
+  so the sender drains while the bot can still make requests (post_shutdown runs after the
+  bot's HTTP client is closed).
 - `start`: the fan-out poller and the recipient feeder run in every process (row locks and
-  dedup keys make that safe);
-  the scheduler runs in the one process holding the owner lock, and so does the sender on
-  SQLite (PostgreSQL senders share the outbox with SKIP LOCKED). A process that is not the owner
-  retries the lock every `OWNER_RETRY_SECONDS` and takes over when the owner goes away.
+  dedup keys make that safe); the scheduler runs in the one process holding the owner lock,
+  and so does the sender on SQLite (PostgreSQL senders share the outbox with SKIP LOCKED). A
+  process that is not the owner retries the lock every `OWNER_RETRY_SECONDS` and takes over
+  when the owner goes away.
 """
 
 from __future__ import annotations
