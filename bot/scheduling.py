@@ -12,7 +12,9 @@ runs coalesce, only the process holding the owner lock (`bot.delivery.ownership`
 scheduler, and each summary is keyed in the database by (subscriber, period = local date of the
 moment it fell due): a `SummaryRun` row inserted in the same transaction that queues the
 summary. A summary that fell due during downtime therefore goes out once, at the first tick
-after start, covering everything since the previous one.
+after start, covering everything since the previous one. The same transaction records what the
+summary lists (`SummaryItem`), so a retraction can name who read an item in a summary and take it
+out of summaries still waiting in the outbox (`withdraw_from_queued_summaries`).
 
 APScheduler stores jobs by import path, so the tick finds the running bot's `Services` in a
 module registry (`_RUNNING`): the one piece of process state the job store forces on us.
@@ -23,10 +25,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -38,7 +41,9 @@ from bot.settings_service import next_local_time
 from storage.models import (
     ContentStatus,
     DailyReport,
+    Delivery,
     DeliveryMode,
+    DeliveryStatus,
     Digest,
     Entry,
     Region,
@@ -47,6 +52,7 @@ from storage.models import (
     SubscriberStatus,
     Subscription,
     SubscriptionKind,
+    SummaryItem,
     SummaryRun,
 )
 
@@ -60,6 +66,10 @@ TICK_SECONDS = 60
 MISFIRE_GRACE = 24 * 3600
 FIRST_SUMMARY_WINDOW = dt.timedelta(hours=24)
 LONGEST_WINDOW = dt.timedelta(days=7)
+# The order content is listed in: entries, then report items, each oldest first.
+_ENTRY_ORDER = (Entry.published_at, Entry.position, Entry.id)
+_ITEM_ORDER = (ReportItem.published_at, ReportItem.report_id, ReportItem.position)
+_REBUILD_BATCH = 500  # summaries re-rendered per round of queries
 _RUNNING: dict[str, Services] = {}
 
 
@@ -119,7 +129,7 @@ async def _content_since(
             ReportItem.published_at <= until,
         )
         .options(selectinload(ReportItem.regions), selectinload(ReportItem.commentators))
-        .order_by(ReportItem.published_at, ReportItem.report_id, ReportItem.position)
+        .order_by(*_ITEM_ORDER)
     )
     published_digests = select(Digest.id).where(Digest.status == ContentStatus.PUBLISHED)
     entries = await session.scalars(
@@ -131,9 +141,14 @@ async def _content_since(
             (Entry.digest_id.is_(None)) | Entry.digest_id.not_in(published_digests),
         )
         .options(selectinload(Entry.regions), selectinload(Entry.commentators))
-        .order_by(Entry.published_at, Entry.position, Entry.id)
+        .order_by(*_ENTRY_ORDER)
     )
     return [*entries, *items]
+
+
+def _key(row: Entry | ReportItem) -> tuple[str, int]:
+    """(content_type, content_id) as `Delivery` and `SummaryItem` spell them."""
+    return ("item", row.id) if isinstance(row, ReportItem) else ("entry", row.id)
 
 
 def _sections(
@@ -158,6 +173,17 @@ def _sections(
     return sections
 
 
+def _render(
+    subscriber: Subscriber,
+    period: str,
+    matched: Sequence[tuple[Entry | ReportItem, set[int]]],
+    regions: Sequence[Region],
+) -> list[str]:
+    """The messages of one subscriber's summary for `period` (their local date)."""
+    date_label = format_date(dt.date.fromisoformat(period), subscriber.language)
+    return render_summary(subscriber.language, date_label, _sections(subscriber, matched, regions))
+
+
 async def build_summaries(
     session: AsyncSession, subscribers: Sequence[Subscriber], now: dt.datetime
 ) -> int:
@@ -171,10 +197,10 @@ async def build_summaries(
     }
     content = await _content_since(session, min(windows.values()), now)
     follows: dict[int, list[Follow]] = {s.id: [] for s in subscribers}
-    for row in await session.scalars(
+    for subscription in await session.scalars(
         select(Subscription).where(Subscription.subscriber_id.in_(list(follows)))
     ):
-        follows[row.subscriber_id].append(Follow.of(row))
+        follows[subscription.subscriber_id].append(Follow.of(subscription))
     keywords = {
         f.keyword
         for fs in follows.values()
@@ -185,6 +211,7 @@ async def build_summaries(
     features = [(row, features_of(row, matcher)) for row in content]
     regions = list(await session.scalars(select(Region).order_by(Region.position, Region.id)))
     queued = 0
+    listed: list[dict[str, Any]] = []  # SummaryItem rows, inserted together at the end
     for subscriber in subscribers:
         due = subscriber.next_summary_at or now
         period = period_of(due, subscriber.timezone)
@@ -199,25 +226,27 @@ async def build_summaries(
         reschedule(subscriber, now)
         if run_id is None:
             continue  # this period's summary was built already (another process, a retry)
-        matched = []
+        matched: list[tuple[Entry | ReportItem, set[int]]] = []
         for row, feats in features:
             if row.published_at is None or row.published_at <= since:
                 continue
             refs = why_matched(follows[subscriber.id], feats)
             if refs:
-                matched.append((row, {r.target_id for r in refs if r.kind == "region"}))
+                followed = {
+                    r.target_id for r in refs if r.kind == "region" and r.target_id is not None
+                }
+                matched.append((row, followed))
         run = await session.get(SummaryRun, run_id)
         if run is not None:
             run.items = len(matched)
         if not matched:
             continue  # nothing new: nothing sent
-        date_label = format_date(
-            due.astimezone(ZoneInfo(subscriber.timezone)).date(), subscriber.language
-        )
-        parts = render_summary(
-            subscriber.language, date_label, _sections(subscriber, matched, regions)
-        )
-        for i, text in enumerate(parts):
+        for row, _ in matched:
+            content_type, content_id = _key(row)
+            listed.append(
+                {"run_id": run_id, "content_type": content_type, "content_id": content_id}
+            )
+        for i, text in enumerate(_render(subscriber, period, matched, regions)):
             await enqueue(
                 session,
                 chat_id=subscriber.chat_id,
@@ -233,8 +262,178 @@ async def build_summaries(
                 now=now,
             )
         queued += 1
+    if listed:
+        await session.execute(insert(SummaryItem), listed)  # one executemany, not a trip per row
     await session.flush()
     return queued
+
+
+# --- retracted content in queued summaries ------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Withdrawn:
+    """Queued daily summaries that listed retracted content."""
+
+    rewritten: int = 0  # re-rendered without it, still to be sent
+    cancelled: int = 0  # listed nothing else: not sent at all
+
+
+def listing(targets: Sequence[tuple[str, int]]) -> ColumnElement[bool]:
+    """`SummaryItem` rows for any of `targets` ((content_type, content_id) pairs)."""
+    by_type: dict[str, list[int]] = {}
+    for content_type, content_id in targets:
+        by_type.setdefault(content_type, []).append(content_id)
+    return or_(
+        *(
+            and_(SummaryItem.content_type == t, SummaryItem.content_id.in_(ids))
+            for t, ids in by_type.items()
+        )
+    )
+
+
+async def withdraw_from_queued_summaries(
+    session: AsyncSession, targets: Sequence[tuple[str, int]], now: dt.datetime
+) -> Withdrawn:
+    """Re-render, without what is no longer published, every daily summary that lists one of
+    `targets` and has not started going out (each of its messages still pending).
+
+    The old messages are cancelled and the new text queued as new rows, rather than edited in
+    place: a sender that read the old text just before this commit then fails to claim it
+    instead of sending it. On PostgreSQL the rows are locked first, so a claim in progress is
+    waited for and seen. A summary already (partly) sent or being sent is left as it is."""
+    targets = [(t, i) for t, i in targets if t in ("entry", "item")]
+    if not targets:
+        return Withdrawn()
+    query = (
+        select(Delivery.id, Delivery.content_id, Delivery.status, Delivery.not_before)
+        .where(
+            Delivery.content_type == "summary",
+            Delivery.content_id.in_(select(SummaryItem.run_id).where(listing(targets))),
+        )
+        .order_by(Delivery.id)
+    )
+    if session.bind.dialect.name == "postgresql":
+        query = query.with_for_update()
+    parts: dict[int, list[Any]] = {}
+    for row in await session.execute(query):
+        parts.setdefault(row.content_id, []).append(row)
+    waiting = sorted(
+        run_id
+        for run_id, rows in parts.items()
+        if all(r.status in (DeliveryStatus.PENDING, DeliveryStatus.CANCELLED) for r in rows)
+        and any(r.status == DeliveryStatus.PENDING for r in rows)
+    )
+    if not waiting:
+        return Withdrawn()
+    regions = list(await session.scalars(select(Region).order_by(Region.position, Region.id)))
+    rewritten = cancelled = 0
+    for start in range(0, len(waiting), _REBUILD_BATCH):
+        batch = waiting[start : start + _REBUILD_BATCH]
+        r, c = await _rebuild(session, batch, parts, targets, regions, now)
+        rewritten, cancelled = rewritten + r, cancelled + c
+    return Withdrawn(rewritten, cancelled)
+
+
+async def _rebuild(
+    session: AsyncSession,
+    run_ids: list[int],
+    parts: dict[int, list[Any]],
+    targets: Sequence[tuple[str, int]],
+    regions: Sequence[Region],
+    now: dt.datetime,
+) -> tuple[int, int]:
+    """Re-render the summaries `run_ids` from their still-published content; returns how many
+    were rewritten and how many cancelled for having nothing left."""
+    runs = list(await session.scalars(select(SummaryRun).where(SummaryRun.id.in_(run_ids))))
+    subscribers = {
+        s.id: s
+        for s in await session.scalars(
+            select(Subscriber)
+            .where(Subscriber.id.in_({r.subscriber_id for r in runs}))
+            .options(selectinload(Subscriber.subscriptions))
+        )
+    }
+    listed: dict[int, set[tuple[str, int]]] = {}
+    for item in await session.scalars(select(SummaryItem).where(SummaryItem.run_id.in_(run_ids))):
+        listed.setdefault(item.run_id, set()).add((item.content_type, item.content_id))
+    wanted = {key for keys in listed.values() for key in keys}
+    entries = await session.scalars(
+        select(Entry)
+        .where(
+            Entry.id.in_([i for t, i in wanted if t == "entry"]),
+            Entry.status == ContentStatus.PUBLISHED,
+        )
+        .options(selectinload(Entry.regions), selectinload(Entry.commentators))
+        .order_by(*_ENTRY_ORDER)
+    )
+    items = await session.scalars(
+        select(ReportItem)
+        .where(
+            ReportItem.id.in_([i for t, i in wanted if t == "item"]),
+            ReportItem.status == ContentStatus.PUBLISHED,
+        )
+        .options(selectinload(ReportItem.regions), selectinload(ReportItem.commentators))
+        .order_by(*_ITEM_ORDER)
+    )
+    content: list[Entry | ReportItem] = [*entries, *items]
+    stale: list[int] = []
+    queued: list[dict[str, Any]] = []
+    rewritten = cancelled = 0
+    for run in runs:
+        old = parts[run.id]
+        pending = [r for r in old if r.status == DeliveryStatus.PENDING]
+        stale += [r.id for r in pending]
+        subscriber = subscribers.get(run.subscriber_id)
+        keep = listed.get(run.id, set())
+        remaining = [row for row in content if _key(row) in keep]
+        run.items = len(remaining)
+        if subscriber is None or not remaining:
+            cancelled += 1
+            continue
+        followed = {
+            f.region_id
+            for f in subscriber.subscriptions
+            if f.kind == SubscriptionKind.REGION and f.region_id is not None
+        }
+        texts = _render(subscriber, run.period, [(row, followed) for row in remaining], regions)
+        # Dedup keys go on from the summary's earlier messages: parts 0..n-1 exist already.
+        queued += [
+            {
+                "subscriber_id": subscriber.id,
+                "chat_id": subscriber.chat_id,
+                "thread_id": subscriber.thread_id,
+                "kind": "summary",
+                "priority": PRIORITY["summary"],
+                "content_type": "summary",
+                "content_id": run.id,
+                "dedup_key": f"summary:{subscriber.id}:{run.period}:{len(old) + i}",
+                "text": text,
+                "disable_preview": True,
+                "status": DeliveryStatus.PENDING,
+                "not_before": pending[0].not_before,  # quiet hours or back-off decided already
+                "created_at": now,
+                "updated_at": now,
+            }
+            for i, text in enumerate(texts)
+        ]
+        rewritten += 1
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_(stale), Delivery.status == DeliveryStatus.PENDING)
+        .values(status=DeliveryStatus.CANCELLED, last_error="retracted: rebuilt", updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if queued:
+        await session.execute(insert(Delivery), queued)
+    # The rebuilt summaries no longer list the retracted content.
+    await session.execute(
+        delete(SummaryItem)
+        .where(SummaryItem.run_id.in_(run_ids), listing(targets))
+        .execution_options(synchronize_session=False)
+    )
+    await session.flush()
+    return rewritten, cancelled
 
 
 async def run_due_summaries(services: Services, *, batch: int = 500) -> int:

@@ -416,6 +416,22 @@ class SummaryRun(Base):
     )
 
 
+class SummaryItem(Base):
+    """An entry or report item a daily summary lists, so /retract can tell who received it in
+    a summary and take it out of summaries still queued."""
+
+    __tablename__ = "summary_items"
+
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("summary_runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    content_type: Mapped[str] = mapped_column(String(16), primary_key=True)  # entry | item
+    content_id: Mapped[int] = mapped_column(primary_key=True)
+
+    # /retract looks summaries up by content; the primary key serves lookups by run.
+    __table_args__ = (Index("ix_summary_items_content", "content_type", "content_id"),)
+
+
 class Editor(Base):
     __tablename__ = "editors"
 

@@ -24,9 +24,9 @@ import contextlib
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import delete, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -60,7 +60,7 @@ log = logging.getLogger(__name__)
 CHUNK = 500  # recipients expanded per transaction (a few thousand rows)
 AHEAD_SECONDS = 10.0  # keep this many seconds of sends queued
 MIN_AHEAD = 2_000  # ... and never fewer rows than this
-_CONTENT = {"entry": Entry, "item": ReportItem}
+_CONTENT: dict[str, type[Entry] | type[ReportItem]] = {"entry": Entry, "item": ReportItem}
 
 
 async def queue_next(session: AsyncSession, now: dt.datetime, *, chunk: int = CHUNK) -> int | None:
@@ -165,14 +165,17 @@ async def _with_mutes(
     """Add the muted keywords found in each text: a mute made after the publication (its
     keyword was nobody's when the batch was planned) applies too."""
     model = _CONTENT[content_type]
-    texts = {
-        row.id: searchable_text(row)
-        for row in await session.scalars(
-            select(model)
-            .where(model.id.in_([cid for cid, _ in content]))
-            .options(selectinload(model.commentators))
-        )
-    }
+    rows = cast(
+        "Sequence[Entry | ReportItem]",
+        (
+            await session.scalars(
+                select(model)
+                .where(model.id.in_([cid for cid, _ in content]))
+                .options(selectinload(model.commentators))
+            )
+        ).all(),
+    )
+    texts = {row.id: searchable_text(row) for row in rows}
     matcher = KeywordMatcher(mutes)
     return [
         (

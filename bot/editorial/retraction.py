@@ -1,10 +1,16 @@
-"""Retracting published content: out of search, out of future sends, and who already has it."""
+"""Retracting published content: out of search, out of future sends, and who already has it.
+
+Who has it: chats sent it on its own (an alert, a digest link) and chats sent a daily summary
+listing it (`SummaryItem`). Queued alerts are cancelled; queued daily summaries that list it are
+re-rendered without it (`bot.scheduling.withdraw_from_queued_summaries`), so daily subscribers
+still get the rest of their day.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import publishing
 from bot.editorial.content import digest_entries, load
 from bot.editorial.refs import ContentRef
+from bot.scheduling import listing, withdraw_from_queued_summaries
 from bot.search.index import reindex
 from storage import audit
 from storage.models import (
@@ -23,6 +30,7 @@ from storage.models import (
     Entry,
     ReportItem,
     Subscriber,
+    SummaryItem,
 )
 
 
@@ -38,6 +46,8 @@ class Recipient:
     chat_id: int
     title: str | None
     username: str | None
+    at_once: bool = True  # sent it as a message of its own
+    in_summary: bool = False  # sent a daily summary listing it
 
 
 @dataclass
@@ -46,6 +56,8 @@ class RetractResult:
     outcome: RetractOutcome
     recipients: list[Recipient] = field(default_factory=list)
     cancelled: int = 0  # queued messages that will now not be sent
+    summaries_rewritten: int = 0  # queued daily summaries re-rendered without it
+    summaries_cancelled: int = 0  # queued daily summaries that listed nothing else
 
 
 async def retract(
@@ -84,7 +96,15 @@ async def retract(
     await session.flush()
     recipients = await _recipients(session, targets)
     cancelled = await _cancel_queued(session, targets, now)
-    return RetractResult(ref, RetractOutcome.RETRACTED, recipients, cancelled)
+    withdrawn = await withdraw_from_queued_summaries(session, targets, now)
+    return RetractResult(
+        ref,
+        RetractOutcome.RETRACTED,
+        recipients,
+        cancelled,
+        summaries_rewritten=withdrawn.rewritten,
+        summaries_cancelled=withdrawn.cancelled,
+    )
 
 
 def _matching(targets: list[tuple[str, int]]):  # type: ignore[no-untyped-def]
@@ -100,16 +120,35 @@ def _matching(targets: list[tuple[str, int]]):  # type: ignore[no-untyped-def]
 
 
 async def _recipients(session: AsyncSession, targets: list[tuple[str, int]]) -> list[Recipient]:
+    """Chats sent the content on its own or in a daily summary, by chat id."""
     if not targets:
         return []
-    rows = await session.execute(
-        select(Delivery.chat_id, Subscriber.title, Subscriber.username)
-        .outerjoin(Subscriber, Subscriber.id == Delivery.subscriber_id)
-        .where(_matching(targets), Delivery.status == DeliveryStatus.SENT)
-        .distinct()
-        .order_by(Delivery.chat_id)
+    who = select(Delivery.chat_id, Subscriber.title, Subscriber.username).outerjoin(
+        Subscriber, Subscriber.id == Delivery.subscriber_id
     )
-    return [Recipient(chat_id, title, username) for chat_id, title, username in rows]
+    at_once = await session.execute(
+        who.where(_matching(targets), Delivery.status == DeliveryStatus.SENT).distinct()
+    )
+    in_summary = await session.execute(
+        who.join(SummaryItem, SummaryItem.run_id == Delivery.content_id)
+        .where(
+            Delivery.content_type == "summary",
+            Delivery.status == DeliveryStatus.SENT,
+            listing(targets),
+        )
+        .distinct()
+    )
+    found: dict[int, Recipient] = {}
+    for chat_id, title, username in at_once:
+        found.setdefault(chat_id, Recipient(chat_id, title, username))
+    for chat_id, title, username in in_summary:
+        seen = found.get(chat_id)
+        found[chat_id] = (
+            replace(seen, in_summary=True)
+            if seen
+            else Recipient(chat_id, title, username, at_once=False, in_summary=True)
+        )
+    return [found[chat_id] for chat_id in sorted(found)]
 
 
 async def _cancel_queued(

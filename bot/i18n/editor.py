@@ -310,6 +310,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Already received by {count}: {names}",
         "zh": "已收到的 {count} 位：{names}",
     },
+    "editor.retract.received_how": {
+        "en": "Already received by {count} ({how}): {names}",
+        "zh": "已收到的 {count} 位（{how}）：{names}",
+    },
+    "editor.retract.how.at_once": {"en": "{count} at once", "zh": "{count} 位即时收到"},
+    "editor.retract.how.summary": {
+        "en": "{count} in a daily summary",
+        "zh": "{count} 位在每日汇总中收到",
+    },
     "editor.retract.nobody": {
         "en": "No one had received it yet.",
         "zh": "还没有人收到。",
@@ -317,6 +326,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "editor.retract.cancelled": {
         "en": "{count} queued messages were cancelled.",
         "zh": "已取消 {count} 条待发消息。",
+    },
+    "editor.retract.summaries": {
+        "en": "Taken out of daily summaries still waiting to be sent: {count}.",
+        "zh": "已从待发的每日汇总中移除：{count} 份。",
+    },
+    "editor.retract.summaries_empty": {
+        "en": "Of these, {count} listed nothing else and will not be sent.",
+        "zh": "其中 {count} 份没有其他内容，不再发送。",
     },
     "editor.retract.already": {"en": "{ref} was already retracted.", "zh": "{ref} 已经撤回。"},
     "editor.retract.draft": {

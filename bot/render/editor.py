@@ -384,13 +384,33 @@ def retracted(language: str, result: RetractResult) -> Rendered:
             names += ", " + t(
                 language, "editor.warn.more", count=len(result.recipients) - MAX_RECIPIENTS_SHOWN
             )
-        lines.append(
-            t(language, "editor.retract.received", count=len(result.recipients), names=names)
-        )
+        count = len(result.recipients)
+        in_summary = sum(r.in_summary for r in result.recipients)
+        if in_summary:
+            at_once = sum(r.at_once for r in result.recipients)
+            how = [t(language, "editor.retract.how.at_once", count=at_once)] if at_once else []
+            how.append(t(language, "editor.retract.how.summary", count=in_summary))
+            lines.append(
+                t(
+                    language,
+                    "editor.retract.received_how",
+                    count=count,
+                    how=", ".join(how),
+                    names=names,
+                )
+            )
+        else:
+            lines.append(t(language, "editor.retract.received", count=count, names=names))
     else:
         lines.append(t(language, "editor.retract.nobody"))
     if result.cancelled:
         lines.append(t(language, "editor.retract.cancelled", count=result.cancelled))
+    if summaries := result.summaries_rewritten + result.summaries_cancelled:
+        lines.append(t(language, "editor.retract.summaries", count=summaries))
+        if result.summaries_cancelled:
+            lines.append(
+                t(language, "editor.retract.summaries_empty", count=result.summaries_cancelled)
+            )
     return Rendered(join_within(lines))
 
 

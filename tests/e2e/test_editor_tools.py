@@ -1,5 +1,5 @@
-"""The rest of an editor's day: digest links, corrections, retraction, scheduling, broadcasts,
-the numbers and the audit log."""
+"""The rest of an editor's day: digest links, corrections, retraction (of items daily readers
+had in a summary too), scheduling, broadcasts, the numbers and the audit log."""
 
 from __future__ import annotations
 
@@ -8,11 +8,15 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from storage.models import AuditLog, Delivery, Digest, Entry, Subscriber
+from storage.models import AuditLog, Delivery, Digest, Entry, ReportItem, Subscriber
+from tests.delivery import factory
+from tests.delivery.factory import ItemSpec, eventually, outbox_settled
 from tests.e2e.conftest import MovableClock, RunningBot
+from tests.e2e.test_delivery_daily import at, publish_at, summaries_at
 
 EDITOR = 9001
 READER = 9101
+NIGHT_OWL = 9102
 OTHER_EDITOR = 9002
 
 
@@ -143,3 +147,66 @@ async def test_schedule_digest_link_and_stats(running_bot: RunningBot) -> None:
     async with running_bot.session_factory() as session:
         logged = (await session.scalars(select(AuditLog.action).order_by(AuditLog.id))).all()
     assert logged == ["digest.register", "schedule"]
+
+
+@pytest.mark.parametrize("bot_db", ["sqlite", "postgres"], indirect=True)
+@pytest.mark.bot(admin_ids=[EDITOR], clock=MovableClock(at(2025, 11, 5, 6, 0)))
+async def test_retracting_an_item_names_daily_readers_and_fixes_waiting_summaries(
+    running_bot: RunningBot,
+) -> None:
+    bot = running_bot
+    bot.user(EDITOR, "Editor")
+    bot.user(READER, username="reader_one")
+    bot.user(NIGHT_OWL, username="night_owl")
+    async with bot.session_factory() as s, s.begin():
+        daily = {"mode": "daily", "daily_time": "08:00", "timezone": "Europe/London"}
+        await factory.subscriber(s, READER, follows=["japan"], username="reader_one", **daily)
+        # Quiet until 09:00: the 08:00 summary waits in the outbox.
+        await factory.subscriber(
+            s,
+            NIGHT_OWL,
+            follows=["japan", "europe"],
+            quiet_start="23:00",
+            quiet_end="09:00",
+            **daily,
+        )
+    assert await summaries_at(bot, at(2025, 11, 5, 6, 0)) == 0  # schedules set
+    await publish_at(
+        bot,
+        at(2025, 11, 5, 7, 0),
+        [
+            ItemSpec("Tokyo rumour of a summit", regions=["japan"]),
+            ItemSpec("Brussels trade talks", regions=["europe"]),
+        ],
+    )
+    assert await summaries_at(bot, at(2025, 11, 5, 8, 0)) == 2
+    [summary] = await bot.emulator.wait_for_messages(READER)
+    assert "Tokyo rumour of a summit" in (summary.text or "")
+
+    async def recorded_as_sent() -> bool:
+        async with bot.session_factory() as s:
+            status = await s.scalar(select(Delivery.status).where(Delivery.chat_id == READER))
+        return status == "sent"
+
+    await eventually(recorded_as_sent, what="the reader's summary recorded as sent")
+    async with bot.session_factory() as s:
+        tokyo = await s.scalar(select(ReportItem).where(ReportItem.headline.startswith("Tokyo")))
+    assert tokyo is not None
+
+    retracted = await bot.command(EDITOR, f"/retract i{tokyo.id}")
+    text = retracted.text or ""
+    assert f"Retracted i{tokyo.id}" in text
+    assert "Already received by 1 (1 in a daily summary): @reader_one" in text
+    assert "Taken out of daily summaries still waiting to be sent: 1." in text
+
+    # Quiet hours end: the night owl's summary goes out without the retracted item.
+    clock = bot.services.clock
+    assert isinstance(clock, MovableClock)
+    clock.now = at(2025, 11, 5, 9, 1)
+    bot.services.extras["wake_sender"]()
+    [late] = await bot.emulator.wait_for_messages(NIGHT_OWL)
+    assert "Brussels trade talks" in (late.text or "")
+    assert "Tokyo" not in (late.text or "") and "1 new for you" in (late.text or "")
+    rows = await outbox_settled(bot.session_factory)
+    assert sorted(r.status for r in rows if r.chat_id == NIGHT_OWL) == ["cancelled", "sent"]
+    assert len(bot.emulator.messages(READER)) == 1

@@ -1,12 +1,28 @@
-"""/retract: out of search and future sends, and who already had it."""
+"""/retract: out of search and future sends (queued daily summaries too), and who already had
+it, at once or in a daily summary."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import contextlib
+import datetime as dt
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.editorial.refs import ContentRef
 from bot.editorial.retraction import RetractOutcome, retract
-from storage.models import AuditLog, Delivery, Entry, ReportItem
+from bot.render import editor as render
+from bot.scheduling import build_summaries
+from bot.subscriptions import forget_subscriber
+from storage.models import (
+    AuditLog,
+    Delivery,
+    Entry,
+    ReportItem,
+    Subscriber,
+    SummaryItem,
+    SummaryRun,
+)
 from tests.db_fixtures import Database
 from tests.editorial import factories as f
 
@@ -69,3 +85,86 @@ async def test_retract_refuses_drafts_unknown_ids_and_repeats(db: Database) -> N
     assert (first.outcome, second.outcome) == (RetractOutcome.RETRACTED, RetractOutcome.ALREADY)
     async with db.session_factory() as s:
         assert (await s.get(Entry, draft.id)).status == "draft"  # type: ignore[union-attr]
+
+
+async def _daily(s: AsyncSession, chat_id: int, username: str, *regions: str) -> Subscriber:
+    return await f.subscriber(s, chat_id, username=username, regions=regions, mode="daily")
+
+
+async def test_daily_readers_are_named_and_queued_summaries_lose_the_item(db: Database) -> None:
+    async with db.session_factory() as s, s.begin():
+        report = await f.report(
+            s,
+            [("Tokyo talks resume", ("japan",)), ("Brussels summit", ("europe",))],
+            status="published",
+        )
+        for item in report.items:
+            item.published_at = f.NOW - dt.timedelta(hours=1)
+        tokyo = report.items[0]
+        alice = await f.subscriber(s, 11, username="alice")  # instant: had it as an alert
+        s.add(f.delivery(alice, "item", tokyo.id, "sent"))
+        dana = await _daily(s, 21, "dana", "japan")
+        eve = await _daily(s, 22, "eve", "japan", "europe")
+        finn = await _daily(s, 23, "finn", "japan")
+        assert await build_summaries(s, [dana, eve, finn], f.NOW) == 3
+        await s.execute(  # Dana's summary went out; Eve's and Finn's still wait
+            update(Delivery).where(Delivery.chat_id == 21).values(status="sent")
+        )
+    async with db.session_factory() as s, s.begin():
+        result = await retract(s, ContentRef("i", tokyo.id), actor_id=EDITOR, now=f.NOW)
+
+    assert [(r.username, r.at_once, r.in_summary) for r in result.recipients] == [
+        ("alice", True, False),
+        ("dana", False, True),
+    ]
+    assert (result.summaries_rewritten, result.summaries_cancelled) == (1, 1)
+    reply = render.retracted("en", result).text
+    assert "Already received by 2 (1 at once, 1 in a daily summary): @alice, @dana" in reply
+    assert "Taken out of daily summaries still waiting to be sent: 2." in reply
+    assert "Of these, 1 listed nothing else and will not be sent." in reply
+    async with db.session_factory() as s:
+        queued = (await s.scalars(select(Delivery).where(Delivery.status == "pending"))).all()
+        [eve_summary] = queued
+        assert eve_summary.chat_id == 22 and eve_summary.kind == "summary"
+        assert "Brussels summit" in eve_summary.text and "Tokyo" not in eve_summary.text
+        assert "1 new for you" in eve_summary.text
+        finn_rows = (await s.scalars(select(Delivery.status).where(Delivery.chat_id == 23))).all()
+        assert finn_rows == ["cancelled"]
+        listed = {
+            (run.subscriber_id, item.content_id)
+            for run, item in await s.execute(select(SummaryRun, SummaryItem).join(SummaryItem))
+        }
+        assert listed == {(dana.id, tokyo.id), (eve.id, report.items[1].id)}
+        items = dict((await s.execute(select(SummaryRun.subscriber_id, SummaryRun.items))).all())
+        assert items == {dana.id: 1, eve.id: 1, finn.id: 0}
+
+
+async def test_a_summary_is_stored_with_its_items_or_not_at_all(db: Database) -> None:
+    class Crash(Exception):
+        pass
+
+    async with db.session_factory() as s:
+        with contextlib.suppress(Crash):
+            async with s.begin():
+                entry = await f.entry(
+                    s, status="published", published_at=f.NOW - dt.timedelta(hours=2)
+                )
+                reader = await _daily(s, 31, "gus", "japan")
+                assert await build_summaries(s, [reader], f.NOW) == 1
+                raise Crash  # the process dies before the commit
+    async with db.session_factory() as s:
+        for model in (SummaryRun, SummaryItem, Delivery, Entry):
+            assert (await s.scalars(select(model))).all() == [], model.__name__
+    async with db.session_factory() as s, s.begin():
+        entry = await f.entry(s, status="published", published_at=f.NOW - dt.timedelta(hours=2))
+        reader = await _daily(s, 31, "gus", "japan")
+        assert await build_summaries(s, [reader], f.NOW) == 1
+    async with db.session_factory() as s:
+        run = (await s.scalars(select(SummaryRun))).one()
+        item = (await s.scalars(select(SummaryItem))).one()
+        assert (item.run_id, item.content_type, item.content_id) == (run.id, "entry", entry.id)
+    async with db.session_factory() as s, s.begin():  # /forget
+        await forget_subscriber(s, await s.get_one(Subscriber, reader.id))
+    async with db.session_factory() as s:
+        for model in (SummaryRun, SummaryItem, Delivery):
+            assert (await s.scalars(select(model))).all() == [], model.__name__
