@@ -217,12 +217,13 @@ async def fan_out(
     *,
     write_lock: AbstractAsyncContextManager[Any] | None = None,
     on_queued: Callable[[], None] | None = None,
-    first_rows: int = FIRST_ROWS,
+    first_rows: int | None = None,
 ) -> FanoutResult:
     """Plan the recipients of everything published and not fanned out yet (a batch of up to
     BATCH of each kind), stamp it, and queue the first `first_rows` outbox rows; see the
     module docstring."""
     lock = write_lock or contextlib.nullcontext()
+    first_rows = FIRST_ROWS if first_rows is None else first_rows
     result = FanoutResult()
     loop = asyncio.get_running_loop()
     started = loop.time()

@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.delivery import notify_published
 from bot.publishing import publish
-from storage.models import Delivery, Subscriber, Subscription
+from storage.models import Delivery, FanoutRecipient, Subscriber, Subscription
 from tests.delivery import factory
 from tests.delivery.factory import EntrySpec, ItemSpec, eventually, outbox_settled
 from tests.e2e.conftest import MovableClock, RunningBot
@@ -234,3 +234,38 @@ async def test_a_group_that_became_a_supergroup_keeps_its_subscriptions(
     async with bot.session_factory() as s:
         chats = set(await s.scalars(select(Subscriber.chat_id)))
     assert chats == {new.id, silent_new.id}
+
+
+async def test_a_fan_out_too_big_to_queue_at_once_is_fed_to_the_sender_in_chunks(
+    running_bot: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past its first rows a fan-out's recipients wait in the plan; the running bot's feeder
+    expands them a chunk at a time and every one of them gets every item once."""
+    bot = running_bot
+    monkeypatch.setattr("bot.delivery.fanout.FIRST_ROWS", 0)  # nothing at once: all fed
+    bot.services.extras["delivery"].feeder.chunk = 2
+    chats = [700 + i for i in range(7)]
+    for chat in chats:
+        bot.user(chat)
+    async with bot.session_factory() as s, s.begin():
+        for chat in chats:
+            await factory.subscriber(s, chat, follows=["russia"])
+
+    await publish_report(
+        bot,
+        [
+            ItemSpec("Gas pipeline talks resume", regions=["russia"]),
+            ItemSpec("Arctic shipping season ends", regions=["russia"]),
+        ],
+    )
+
+    for chat in chats:
+        got = await bot.emulator.wait_for_messages(chat, count=2)
+        assert sorted((m.text or "").splitlines()[1] for m in got) == [
+            "Arctic shipping season ends",
+            "Gas pipeline talks resume",
+        ]
+    rows = await settled(bot)
+    assert len(rows) == 14 and len({r.dedup_key for r in rows}) == 14
+    async with bot.session_factory() as s:
+        assert await s.scalar(select(func.count()).select_from(FanoutRecipient)) == 0
