@@ -2,12 +2,14 @@
 
 Telegram's flood limits, enforced before a request leaves (never discovered through 429s):
 
-- overall: at most `per_second` sends in any sliding window of `1 + guard` seconds, the window
-  widened by the extra delay recent requests showed (their round trip above the fastest one).
-  Telegram counts arrivals: two sends that leave 1.00 s apart may arrive 0.99 s apart when the
-  first was held up on the way; the guard (20 ms) and the measured delay absorb that. A token bucket of a few slots on top spreads sends evenly instead of
-  letting the whole second's budget out at once (python-telegram-bot's AIORateLimiter starts
-  with a full bucket and lets about 2x the limit through in its first second);
+- overall: at most `per_second` sends in any sliding window of `1 + guard` seconds, as
+  Telegram sees them. Telegram counts arrivals: two sends that leave 1.00 s apart may arrive
+  0.99 s apart when the first was held up on the way. So each send counts from the moment it
+  may leave until `1 + guard` after the latest it can have arrived, which its answer tells
+  (`_Pacer`); the guard (20 ms) absorbs what the answer cannot. A token bucket of a few slots on
+  top spreads sends evenly instead of letting the whole second's budget out at once
+  (python-telegram-bot's AIORateLimiter starts with a full bucket and lets about 2x the limit
+  through in its first second);
 - private chats: a token bucket of 3 refilled a little slower than 1/s, so a burst of three
   replies goes at once and a steady stream stays under one per second;
 - groups and channels (negative chat ids): at most 20 in any sliding `60 + guard` seconds;
@@ -36,7 +38,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from telegram.error import RetryAfter
+from telegram.error import NetworkError, RetryAfter, TelegramError
 from telegram.ext import BaseRateLimiter
 
 log = logging.getLogger(__name__)
@@ -152,24 +154,29 @@ class _PriorityGate:
 
 
 class _Pacer:
-    """Grants overall send slots: at most `limit` per window, evenly paced, the waiter with the
-    lowest priority number first.
+    """Grants overall send slots: at most `limit` sends counted at once, evenly paced, the
+    waiter with the lowest priority number first.
 
-    The window is `1 + guard` seconds, widened by the largest extra delay seen recently: a
-    request whose round trip took longer than the fastest recent one may have reached Telegram
-    that much later than it left, and Telegram counts arrivals. Two sends that leave a window
-    apart therefore arrive at least a second apart even when the network stutters.
+    Telegram counts arrivals, which we cannot see; we see when each answer comes back. A send
+    is counted from its grant until `window` after the latest it can have arrived: its answer's
+    time less the fastest round trip seen recently (no answer comes back faster than that).
+    While it is in flight it counts whatever happens. So a send held up anywhere (in our event
+    loop before it left, on the way, at Telegram) keeps its slot as much longer as it was late,
+    and only that send does: one slow answer does not slow every send that follows.
     """
 
-    EXTRA_HORIZON = 2.0  # seconds an observed delay keeps widening the window
-    EXTRA_CAP = 0.25  # a slower answer (a timeout) says nothing more about arrival times
     RTT_HORIZON = 30.0  # the fastest round trip over this long is the baseline
+    # A send left without an answer (timeout, broken connection, cancelled) may still be on its
+    # way: it is taken to arrive when given up on, or this long past the fastest round trip if
+    # that is later.
+    UNANSWERED_GRACE = 0.25
+    FULL_POLL = 0.01  # seconds between checks while only answers still due can free a slot
 
     def __init__(
         self, limit: int, window: float, smooth: float, clock: Callable[[], float]
     ) -> None:
         self.limit = limit
-        self.base_window = window
+        self.window = window
         self.clock = clock
         self.rate = limit / window
         self.depth = max(1.0, float(smooth))
@@ -177,68 +184,83 @@ class _Pacer:
         self.tick = min(0.005, (self.depth - 1.0) / 3 / self.rate)
         self._tokens = self.depth
         self._filled_at = clock()
-        self._sent: deque[float] = deque()
-        self._extras: deque[tuple[float, float]] = deque()  # decreasing extra: sliding max
+        self._in_flight = 0
+        self._expiries: deque[float] = deque()  # answered sends leave the count then; sorted
         self._rtts: deque[tuple[float, float]] = deque()  # increasing rtt: sliding min
         self._waiters: list[tuple[int, int, asyncio.Future[None]]] = []
         self._seq = itertools.count()
         self._pump: asyncio.Task[None] | None = None
         self.halted_until = 0.0
 
-    def observe(self, rtt: float, now: float) -> None:
-        """A send's round trip: its delay above the recent fastest widens the window."""
-        rtts = self._rtts
-        while rtts and rtts[-1][1] >= rtt:
-            rtts.pop()
-        rtts.append((now, rtt))
-        while rtts[0][0] < now - self.RTT_HORIZON:
-            rtts.popleft()
-        extra = min(self.EXTRA_CAP, rtt - rtts[0][1])
-        extras = self._extras
-        while extras and extras[-1][1] <= extra:
-            extras.pop()
-        extras.append((now, extra))
+    def done(self, started: float, now: float, *, answered: bool) -> None:
+        """The request of a granted slot is over; `started`: when it was about to leave."""
+        self._in_flight -= 1
+        if answered:
+            arrived_by = now - self._fastest(now - started, now)
+        else:
+            arrived_by = max(now, started + self._fastest(None, now) + self.UNANSWERED_GRACE)
+        # Kept sorted (`arrived_by` shifts with the baseline): a later expiry is the safe side.
+        expiry = arrived_by + self.window
+        if self._expiries and self._expiries[-1] > expiry:
+            expiry = self._expiries[-1]
+        self._expiries.append(expiry)
 
-    def window(self, now: float) -> float:
-        extras = self._extras
-        while extras and extras[0][0] < now - self.EXTRA_HORIZON:
-            extras.popleft()
-        return self.base_window + (extras[0][1] if extras else 0.0)
+    def unused(self) -> None:
+        """A granted slot whose request never left (cancelled, or its chat halted meanwhile)."""
+        self._in_flight -= 1
+
+    def _fastest(self, rtt: float | None, now: float) -> float:
+        """The fastest recent round trip, taking `rtt` (an answered request's) into account."""
+        rtts = self._rtts
+        if rtt is not None:
+            while rtts and rtts[-1][1] >= rtt:
+                rtts.pop()
+            rtts.append((now, rtt))
+        while rtts and rtts[0][0] < now - self.RTT_HORIZON:
+            rtts.popleft()
+        return rtts[0][1] if rtts else 0.0
 
     def _delay(self, now: float) -> float:
         """Seconds until a slot may be granted (0 when one may go now)."""
-        sent = self._sent
-        while sent and sent[0] <= now - self.base_window - self.EXTRA_CAP:
-            sent.popleft()
+        expiries = self._expiries
+        while expiries and expiries[0] <= now:
+            expiries.popleft()
         delay = max(0.0, self.halted_until - now)
-        if len(sent) >= self.limit:
-            delay = max(delay, sent[len(sent) - self.limit] + self.window(now) - now)
+        over = self._in_flight + len(expiries) - self.limit
+        if over >= 0:
+            # The (over + 1)th answered send to expire frees a slot; if that takes sends still
+            # in flight, their answers are awaited.
+            delay = max(delay, expiries[over] - now if over < len(expiries) else self.FULL_POLL)
         tokens = min(self.depth, self._tokens + (now - self._filled_at) * self.rate)
         self._tokens, self._filled_at = tokens, now
         if tokens < 1.0:
             delay = max(delay, (1.0 - tokens) / self.rate)
         return delay
 
-    def _take(self, now: float) -> None:
+    def _take(self) -> None:
         self._tokens -= 1.0
-        self._sent.append(now)
+        self._in_flight += 1
 
-    def in_window(self, now: float) -> int:
+    def counted(self, now: float) -> int:
+        """Sends that may have reached Telegram within the last window."""
         self._delay(now)
-        start = now - self.window(now)
-        return sum(1 for t in self._sent if t > start)
+        return self._in_flight + len(self._expiries)
 
     async def acquire(self, priority: int) -> None:
-        now = self.clock()
-        if not self._waiters and self._delay(now) <= 0:
-            self._take(now)
+        """Wait for a slot; the caller reports its request's end with `done` or `unused`."""
+        if not self._waiters and self._delay(self.clock()) <= 0:
+            self._take()
             return
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         heapq.heappush(self._waiters, (priority, next(self._seq), future))
         if self._pump is None or self._pump.done():
             self._pump = asyncio.create_task(self._run(), name="rate-limiter-pacer")
-        # A waiter cancelled after its slot was granted leaves the slot counted: safe side.
-        await future
+        try:
+            await future
+        except asyncio.CancelledError:
+            if future.done() and not future.cancelled():
+                self.unused()  # granted just as we were cancelled
+            raise
 
     async def _run(self) -> None:
         waiters = self._waiters
@@ -254,7 +276,7 @@ class _Pacer:
                 await asyncio.sleep(max(delay, self.tick))
                 continue
             _, _, future = heapq.heappop(waiters)
-            self._take(self.clock())
+            self._take()
             future.set_result(None)
 
     def close(self) -> None:
@@ -374,13 +396,14 @@ class FloodLimiter(BaseRateLimiter[RateLimitArgs]):
 
     # ------------------------------------------------------------------------ requests
 
-    async def _admit(self, endpoint: str, chat_id: int | None, priority: int) -> None:
-        """Wait until this request may leave, and count it."""
+    async def _admit(self, endpoint: str, chat_id: int | None, priority: int) -> bool:
+        """Wait until this request may leave, and count it. True when it holds an overall
+        slot, which the caller must hand back with `pacer.done`."""
         is_send = endpoint in SEND_METHODS
         is_edit = endpoint in EDIT_METHODS
         if chat_id is None or not (is_send or is_edit):
             await _wait_out(self._global_halt)
-            return
+            return False
         state = self._chat(chat_id)
         await state.gate.acquire(priority)
         try:
@@ -393,10 +416,13 @@ class FloodLimiter(BaseRateLimiter[RateLimitArgs]):
                 # A 429 may have halted the chat while we waited for the overall slot.
                 if self._chat_delay(state, self.clock(), consume=True) <= 0:
                     break
+                if is_send:
+                    self.pacer.unused()
         finally:
             state.gate.release()
         if is_send:
             self.stats["sends"] += 1
+        return is_send
 
     def _on_retry_after(self, chat_id: int | None, retry_after: float) -> None:
         """Halt the scope a 429 applies to. Telegram does not say which limit was hit: treat
@@ -411,7 +437,7 @@ class FloodLimiter(BaseRateLimiter[RateLimitArgs]):
             and self._last_chat_429[1] != chat_id
             and now - self._last_chat_429[0] < 1.0
         )
-        busy = pacer.in_window(now) >= 0.8 * self.limits.per_second
+        busy = pacer.counted(now) >= 0.8 * self.limits.per_second
         if chat_id is None or busy or recent_other:
             if until > pacer.halted_until:
                 pacer.halted_until = until
@@ -439,21 +465,28 @@ class FloodLimiter(BaseRateLimiter[RateLimitArgs]):
         self.stats["requests"] += 1
         attempt = 0
         while True:
-            await self._admit(endpoint, chat_id, priority)
-            if rate_limit_args is not None and rate_limit_args.on_send is not None:
-                rate_limit_args.on_send()
+            paced = await self._admit(endpoint, chat_id, priority)
             started = self.clock()
+            answered = False
             try:
-                return await callback(*args, **kwargs)
+                if rate_limit_args is not None and rate_limit_args.on_send is not None:
+                    rate_limit_args.on_send()
+                result = await callback(*args, **kwargs)
+                answered = True
+                return result
             except RetryAfter as exc:
+                answered = True
                 self._on_retry_after(chat_id, exc._retry_after.total_seconds())  # noqa: SLF001
                 if attempt >= max_retries:
                     raise
                 attempt += 1
+            except TelegramError as exc:
+                # Telegram's refusals are answers; a timeout or a broken connection is not.
+                answered = not isinstance(exc, NetworkError)
+                raise
             finally:
-                if endpoint in SEND_METHODS:
-                    now = self.clock()
-                    self.pacer.observe(now - started, now)
+                if paced:
+                    self.pacer.done(started, self.clock(), answered=answered)
 
 
 async def _wait_out(remaining: Callable[[], float]) -> None:

@@ -46,7 +46,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.warnings import PTBUserWarning
 
-from bot.delivery import outbox
+from bot.delivery import heap, outbox
 from bot.delivery.http import AiohttpRequest
 from bot.delivery.limiter import FloodLimiter, RateLimitArgs
 from bot.delivery.migration import move_chat
@@ -184,6 +184,7 @@ class OutboxSender:
         self._claiming: asyncio.Future[int] | None = None
         self._flushing: asyncio.Future[None] | None = None
         self._flushed = asyncio.Event()
+        self._busy = False
 
     def wake(self) -> None:
         """Look at the outbox now (something was queued in this process)."""
@@ -201,6 +202,7 @@ class OutboxSender:
         if recovered:
             log.warning("outbox: %d rows were in doubt after a stop; resending them", recovered)
         flusher = asyncio.create_task(self._flush_loop(), name="outbox-flush")
+        heap.hold()  # full garbage collections stay short while we send (see `heap`)
         try:
             while True:
                 room = self.concurrency - len(self._tasks)
@@ -215,20 +217,35 @@ class OutboxSender:
                     self._claiming = asyncio.ensure_future(self._claim_and_start(room))
                     started = await asyncio.shield(self._claiming)
                     self._claiming = None
+                self._note_busy(bool(self._tasks))
                 if started and started >= room // 2:
                     continue  # probably more waiting: claim again as soon as there is room
                 await self._idle(room_only=bool(started))
         finally:
-            if self._claiming is not None:
-                await asyncio.wait({self._claiming})
-                self._claiming = None
-            await self._drain()
-            flusher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await flusher
-            if self._flushing is not None and not self._flushing.done():
-                await asyncio.wait({self._flushing})
-            await self._flush()
+            try:
+                await self._wind_down(flusher)
+            finally:
+                heap.release()
+
+    async def _wind_down(self, flusher: asyncio.Task[None]) -> None:
+        """Finish the claim under way, drain the sends, record every outcome."""
+        if self._claiming is not None:
+            await asyncio.wait({self._claiming})
+            self._claiming = None
+        await self._drain()
+        flusher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await flusher
+        if self._flushing is not None and not self._flushing.done():
+            await asyncio.wait({self._flushing})
+        await self._flush()
+
+    def _note_busy(self, busy: bool) -> None:
+        """Sends in flight or not; the moment the outbox drains suits a full garbage
+        collection (`heap.refresh`)."""
+        if self._busy and not busy:
+            heap.refresh()
+        self._busy = busy
 
     async def _idle(self, *, room_only: bool) -> None:
         """Wait for room (a send finished), a wake-up, or the poll interval."""

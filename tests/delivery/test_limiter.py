@@ -6,9 +6,10 @@ import asyncio
 import time
 
 import pytest
-from telegram.error import RetryAfter
+from telegram.error import RetryAfter, TimedOut
 
 from bot.delivery.limiter import FloodLimiter, Limits, RateLimitArgs
+from tests.delivery.factory import eventually
 
 
 class Recorder:
@@ -202,3 +203,73 @@ async def test_cancelled_waiters_do_not_block_the_queue() -> None:
     started = time.monotonic()
     await send(limiter, recorder, 999)
     assert time.monotonic() - started < 0.3
+
+
+class Network:
+    """Stands in for the way to Telegram: a request arrives `delay` after it leaves (longer
+    for the chats in `slow`), the answer comes straight back; `arrivals` is what Telegram
+    counts."""
+
+    def __init__(self, delay: float, slow: dict[int, float]) -> None:
+        self.delay = delay
+        self.slow = slow
+        self.arrivals: list[float] = []
+
+    async def __call__(self, endpoint: str, data: dict) -> dict:
+        await asyncio.sleep(self.slow.get(data["chat_id"], self.delay))
+        self.arrivals.append(time.monotonic())
+        return {"ok": True}
+
+
+async def test_sends_held_up_on_the_way_still_arrive_at_most_the_limit_per_second() -> None:
+    limiter = FloodLimiter(Limits(per_second=40))
+    # The second half of the first second's sends is held up for 0.4 s: they arrive among the
+    # next second's, which must leave room for them.
+    network = Network(0.02, {2000 + i: 0.4 for i in range(20, 40)})
+
+    await asyncio.gather(
+        *(
+            limiter.process_request(network, ("sendMessage", d), {}, "sendMessage", d, None)
+            for d in ({"chat_id": 2000 + i} for i in range(100))
+        )
+    )
+
+    assert len(network.arrivals) == 100
+    assert most_in_window(network.arrivals, 1.0) <= 40
+
+
+async def test_requests_that_fail_or_are_cancelled_give_their_slots_back() -> None:
+    limiter = FloodLimiter(Limits(per_second=5))
+
+    async def times_out(endpoint: str, data: dict) -> dict:
+        await asyncio.sleep(0.05)
+        raise TimedOut
+
+    async def hangs(endpoint: str, data: dict) -> dict:
+        await asyncio.sleep(10)
+        return {"ok": True}
+
+    timed_out = [
+        limiter.process_request(times_out, ("sendMessage", d), {}, "sendMessage", d, None)
+        for d in ({"chat_id": 3000 + i} for i in range(3))
+    ]
+    assert all(
+        isinstance(r, TimedOut) for r in await asyncio.gather(*timed_out, return_exceptions=True)
+    )
+    # In flight, then waiting for a slot: both cancelled.
+    cancelled = [
+        asyncio.create_task(
+            limiter.process_request(hangs, ("sendMessage", d), {}, "sendMessage", d, None)
+        )
+        for d in ({"chat_id": 3100 + i} for i in range(8))
+    ]
+    await asyncio.sleep(0.3)
+    for task in cancelled:
+        task.cancel()
+    await asyncio.gather(*cancelled, return_exceptions=True)
+
+    async def all_free() -> bool:
+        return limiter.pacer.counted(time.monotonic()) == 0
+
+    # Nothing is counted for ever: once a window has passed, the whole budget is free again.
+    await eventually(all_free, 5.0, "the whole budget free again")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gc
 from collections import Counter
 
 import pytest
@@ -79,6 +80,7 @@ async def test_a_sender_stopped_mid_fan_out_and_restarted_sends_each_message_onc
     left = await statuses(bot)
     assert left["pending"] > 0 and left["sending"] == 0
     assert bot.emulator.counters.sends < 150
+    assert gc.get_freeze_count() == 0, "a stopped sender hands the heap back to the collector"
 
     runtime.start_sender()
     counts = await settled(bot)
