@@ -17,15 +17,14 @@ import argparse
 import asyncio
 import datetime as dt
 import json
-import os
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import pgdb  # noqa: E402  (bench/ is on sys.path when a benchmark runs)
 from sqlalchemy import func, insert, select  # noqa: E402
 
 from bot.delivery import outbox  # noqa: E402
@@ -34,35 +33,8 @@ from storage.db import create_engine, create_session_factory  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Delivery, Subscriber, SubscriberStatus  # noqa: E402
 
-POSTGRES_ADMIN_URL = os.environ.get(
-    "TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
-)
 EDITOR = 1
 NOW = dt.datetime(2025, 11, 3, 9, 0, tzinfo=dt.UTC)
-
-
-async def _create_postgres() -> str:
-    import asyncpg
-
-    admin = POSTGRES_ADMIN_URL.replace("postgresql+asyncpg://", "postgresql://")
-    name = f"digestbot_bench_{uuid.uuid4().hex[:8]}"
-    conn = await asyncpg.connect(admin)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-
-
-async def _drop_postgres(url: str) -> None:
-    import asyncpg
-
-    admin = POSTGRES_ADMIN_URL.replace("postgresql+asyncpg://", "postgresql://")
-    conn = await asyncpg.connect(admin)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
-    finally:
-        await conn.close()
 
 
 def _subscribers(n: int) -> list[dict[str, object]]:
@@ -81,7 +53,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         tmp = tempfile.TemporaryDirectory(prefix="digestbot-bench-")
         url = f"sqlite+aiosqlite:///{Path(tmp.name) / 'bench.sqlite3'}"
     else:
-        url = await _create_postgres()
+        url = await pgdb.create_database()
     engine = create_engine(url)
     session_factory = create_session_factory(engine)
     try:
@@ -116,7 +88,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         if tmp is not None:
             tmp.cleanup()
         elif args.db == "postgres":
-            await _drop_postgres(url)
+            await pgdb.drop_database(url)
     return {
         "db": args.db,
         "subscribers": args.subscribers,

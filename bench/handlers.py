@@ -28,13 +28,13 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import pgdb  # noqa: E402  (bench/ is on sys.path when a benchmark runs)
 from sqlalchemy import insert, select  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
 
@@ -46,9 +46,6 @@ from storage.db import create_engine, create_session_factory  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Commentator, Region, Subscriber, Subscription  # noqa: E402
 
-POSTGRES_ADMIN_URL = os.environ.get(
-    "TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
-)
 FIRST_USER = 10_000_000
 SURNAMES = "Wang Li Zhang Liu Chen Yang Huang Zhao Wu Zhou Xu Sun Ma Zhu Hu Guo He Lin Gao Luo"
 GIVEN = "Jing Wei Min Hua Jun Lei Tao Ming Yan Hong Bo Yi Ning Qiang Feng Xin Yu Chen Jie Hao"
@@ -270,14 +267,7 @@ async def measure(
 async def main_async(args: argparse.Namespace) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         if args.db == "postgres":
-            import asyncpg
-
-            name = f"digestbot_bench_{uuid.uuid4().hex[:8]}"
-            admin = POSTGRES_ADMIN_URL.replace("postgresql+asyncpg://", "postgresql://")
-            conn = await asyncpg.connect(admin)
-            await conn.execute(f'CREATE DATABASE "{name}"')
-            await conn.close()
-            url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+            url = await pgdb.create_database()
         else:
             url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}"
         try:
@@ -295,9 +285,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, object]:
             )
         finally:
             if args.db == "postgres":
-                conn = await asyncpg.connect(admin)
-                await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                await conn.close()
+                await pgdb.drop_database(url)
     for label, values in sorted(by_kind.items()):
         print(
             f"{label:18} median {statistics.median(values):7.1f} ms  n={len(values)}",

@@ -27,15 +27,13 @@ import random
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-POSTGRES_ADMIN_URL = os.environ.get(
-    "TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
-)
+import pgdb  # noqa: E402  (bench/ is on sys.path when a benchmark runs)
+
 REGION_WEIGHTS = {"us-china": 40, "europe": 20, "japan": 15, "africa": 10, "russia": 15}
 WORDS = [f"topic{i}" for i in range(450)] + [f"主题{i}" for i in range(50)]
 
@@ -210,30 +208,10 @@ async def measure(kind: str, url: str, args: argparse.Namespace) -> dict[str, An
 
 async def postgres_database() -> str | None:
     try:
-        import asyncpg
-
-        admin = POSTGRES_ADMIN_URL.replace("postgresql+asyncpg://", "postgresql://")
-        name = f"digestbot_bench_{uuid.uuid4().hex[:8]}"
-        conn = await asyncpg.connect(admin, timeout=3)
-        try:
-            await conn.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await conn.close()
+        return await pgdb.create_database()
     except Exception as exc:  # noqa: BLE001 - no server: the SQLite figure only
         print(f"PostgreSQL not reachable ({exc}); skipping it", file=sys.stderr)
         return None
-    return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-
-
-async def drop_postgres(url: str) -> None:
-    import asyncpg
-
-    admin = POSTGRES_ADMIN_URL.replace("postgresql+asyncpg://", "postgresql://")
-    conn = await asyncpg.connect(admin, timeout=3)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
-    finally:
-        await conn.close()
 
 
 async def main() -> None:
@@ -253,7 +231,7 @@ async def main() -> None:
             try:
                 print("RESULT " + json.dumps(await measure("postgresql", url, args)), flush=True)
             finally:
-                await drop_postgres(url)
+                await pgdb.drop_database(url)
 
 
 if __name__ == "__main__":

@@ -22,18 +22,17 @@ import asyncio
 import datetime as dt
 import itertools
 import json
-import os
 import random
 import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import pgdb  # noqa: E402  (bench/ is on sys.path when a benchmark runs)
 from sqlalchemy import insert, select, text  # noqa: E402
 
 from bot.search.index import rebuild_index  # noqa: E402
@@ -51,10 +50,6 @@ from storage.models import (  # noqa: E402
     entry_commentators,
     entry_regions,
     item_regions,
-)
-
-POSTGRES_ADMIN_URL = os.environ.get(
-    "TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )
 
 QUERIES = [
@@ -302,30 +297,6 @@ def _moment(start: dt.date, day: int) -> dt.datetime:
     return dt.datetime.combine(start + dt.timedelta(days=day + 1), dt.time(8), tzinfo=dt.UTC)
 
 
-async def _create_postgres() -> str:
-    import asyncpg
-
-    admin = POSTGRES_ADMIN_URL.replace("postgresql+asyncpg://", "postgresql://")
-    name = f"digestbot_bench_{uuid.uuid4().hex[:8]}"
-    conn = await asyncpg.connect(admin)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-
-
-async def _drop_postgres(url: str) -> None:
-    import asyncpg
-
-    admin = POSTGRES_ADMIN_URL.replace("postgresql+asyncpg://", "postgresql://")
-    conn = await asyncpg.connect(admin)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
-    finally:
-        await conn.close()
-
-
 async def run(args: argparse.Namespace) -> dict:
     tmp = None
     if args.db == "sqlite":
@@ -338,7 +309,7 @@ async def run(args: argparse.Namespace) -> dict:
     elif args.url:
         url, reuse = args.url, True
     else:
-        url = await _create_postgres()
+        url = await pgdb.create_database()
         reuse = False
     if args.db == "postgres" and args.keep:
         print(f"database: {url}", file=sys.stderr)
@@ -388,7 +359,7 @@ async def run(args: argparse.Namespace) -> dict:
     finally:
         await engine.dispose()
         if args.db == "postgres" and not args.keep and not args.url:
-            await _drop_postgres(url)
+            await pgdb.drop_database(url)
         if tmp is not None:
             tmp.cleanup()
 
