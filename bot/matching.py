@@ -229,6 +229,7 @@ class KeywordHits:
     """The followed and muted keywords found in each piece of content (`cid`)."""
 
     rows: list[dict[str, Any]]
+    checked: frozenset[str] = frozenset()  # every keyword looked for
 
     @property
     def followed(self) -> bool:
@@ -240,7 +241,7 @@ class KeywordHits:
 
     def only(self, ids: Sequence[int]) -> KeywordHits:
         wanted = set(ids)
-        return KeywordHits([r for r in self.rows if r["cid"] in wanted])
+        return KeywordHits([r for r in self.rows if r["cid"] in wanted], self.checked)
 
 
 async def find_keyword_hits(session: AsyncSession, texts: dict[int, str]) -> KeywordHits:
@@ -264,7 +265,7 @@ async def find_keyword_hits(session: AsyncSession, texts: dict[int, str]) -> Key
                     hits.append({"cid": cid, "keyword": keyword, "mute": 0})
                 if keyword in muted:
                     hits.append({"cid": cid, "keyword": keyword, "mute": 1})
-    return KeywordHits(hits)
+    return KeywordHits(hits, frozenset(followed | muted))
 
 
 async def _load_hits(session: AsyncSession, hits: KeywordHits) -> None:
@@ -378,11 +379,14 @@ async def plan_alerts(
     batch = FanoutBatch(
         content_type=content_type,
         priority=priority,
-        features=[
-            [r.id, sorted(f.region_ids), sorted(f.commentator_ids), sorted(f.keywords)]
-            for r in ordered
-            for f in [features[r.id]]
-        ],
+        features={
+            "checked": sorted(hits.checked),
+            "content": [
+                [r.id, sorted(f.region_ids), sorted(f.commentator_ids), sorted(f.keywords)]
+                for r in ordered
+                for f in [features[r.id]]
+            ],
+        },
         created_at=now,
     )
     session.add(batch)

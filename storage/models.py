@@ -382,8 +382,9 @@ class FanoutBatch(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     content_type: Mapped[str] = mapped_column(String(16))  # entry | item
     priority: Mapped[int] = mapped_column(default=10)
-    # [[content id, [region ids], [commentator ids], [keywords found]], ...] in sending order
-    features: Mapped[list[Any]]
+    # {"checked": [every keyword looked for], "content": [[content id, [region ids],
+    # [commentator ids], [keywords found]], ...] in sending order}
+    features: Mapped[dict[str, Any]]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 

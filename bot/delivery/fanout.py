@@ -188,27 +188,18 @@ async def _plan(session: AsyncSession, work: _Work, now: dt.datetime) -> tuple[i
 
 
 async def _stamp(session: AsyncSession, work: _Work, now: dt.datetime) -> None:
-    if work.entries:
-        await session.execute(
-            update(Entry)
-            .where(Entry.id.in_([e.id for e in work.entries]))
-            .values(fanned_out_at=now)
-            .execution_options(synchronize_session=False)
-        )
-    if work.report_ids:
-        await session.execute(
-            update(DailyReport)
-            .where(DailyReport.id.in_(work.report_ids))
-            .values(fanned_out_at=now)
-            .execution_options(synchronize_session=False)
-        )
-    if work.digests:
-        await session.execute(
-            update(Digest)
-            .where(Digest.id.in_([d.id for d in work.digests]))
-            .values(fanned_out_at=now)
-            .execution_options(synchronize_session=False)
-        )
+    for model, ids in (
+        (Entry, [e.id for e in work.entries]),
+        (DailyReport, work.report_ids),
+        (Digest, [d.id for d in work.digests]),
+    ):
+        if ids:
+            await session.execute(
+                update(model)
+                .where(model.id.in_(ids))
+                .values(fanned_out_at=now)
+                .execution_options(synchronize_session=False)
+            )
 
 
 async def fan_out(

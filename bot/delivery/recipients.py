@@ -106,8 +106,9 @@ async def queue_next(session: AsyncSession, now: dt.datetime, *, chunk: int = CH
     rows: list[dict[str, Any]] = []
     for batch_id, batch in sorted(batches.items()):
         content = await _still_published(session, batch)
-        if mutes:
-            content = await _with_mutes(session, batch.content_type, content, mutes)
+        unchecked = mutes - set(batch.features["checked"])
+        if unchecked:  # mutes made since the publication
+            content = await _with_mutes(session, batch.content_type, content, unchecked)
         wanted = [r.subscriber_id for r in recipients if r.batch_id == batch_id]
         for cid, features in content:
             for sid in wanted:
@@ -143,7 +144,7 @@ async def queue_next(session: AsyncSession, now: dt.datetime, *, chunk: int = CH
 async def _still_published(session: AsyncSession, batch: FanoutBatch) -> list[tuple[int, Features]]:
     """The batch's content in sending order, without what was retracted since."""
     model = _CONTENT[batch.content_type]
-    ids = [int(f[0]) for f in batch.features]
+    ids = [int(f[0]) for f in batch.features["content"]]
     published = set(
         await session.scalars(
             select(model.id).where(model.id.in_(ids), model.status == ContentStatus.PUBLISHED)
@@ -151,7 +152,7 @@ async def _still_published(session: AsyncSession, batch: FanoutBatch) -> list[tu
     )
     return [
         (int(cid), Features(frozenset(regions), frozenset(commentators), frozenset(keywords)))
-        for cid, regions, commentators, keywords in batch.features
+        for cid, regions, commentators, keywords in batch.features["content"]
         if cid in published
     ]
 
@@ -162,8 +163,8 @@ async def _with_mutes(
     content: list[tuple[int, Features]],
     mutes: set[str],
 ) -> list[tuple[int, Features]]:
-    """Add the muted keywords found in each text: a mute made after the publication (its
-    keyword was nobody's when the batch was planned) applies too."""
+    """Add the `mutes` found in each text: keywords nobody followed or muted when the batch
+    was planned, so a mute made since applies too."""
     model = _CONTENT[content_type]
     rows = cast(
         "Sequence[Entry | ReportItem]",
