@@ -259,6 +259,9 @@ class ReportItem(Base):
     headline: Mapped[str] = mapped_column(Text)
     title_zh: Mapped[str | None] = mapped_column(Text)
     summary_zh: Mapped[str | None] = mapped_column(Text)
+    # An English summary made offline from the English article at ingest (editors may correct
+    # it), for readers who chose English content.
+    summary_en: Mapped[str | None] = mapped_column(Text)
     url: Mapped[str | None] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default=ContentStatus.DRAFT, index=True)
