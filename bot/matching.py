@@ -13,7 +13,7 @@ Matching runs at two scales:
   follow (far fewer than subscribers) and joined through a temporary table. `dedup_key`
   (content, subscriber) with ON CONFLICT DO NOTHING makes a second fan-out of the same content,
   from this process or another, queue nothing;
-- a daily summary (`bot.scheduling`) matches a day's content against one subscriber's
+- a daily summary (`bot.delivery.summaries`) matches a day's content against one subscriber's
   subscriptions in memory with `why_matched`.
 
 Each queued row keeps why it matched in `Delivery.reason`, as refs (`encode_ref`): "r:<sub

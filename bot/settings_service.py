@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from rapidfuzz import fuzz, process
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.localtime import reschedule
 from bot.lookup import fold
 from storage.models import DeliveryMode, Subscriber, SubscriberStatus
 
@@ -199,39 +200,11 @@ def resolve_timezone(text: str) -> str:
     )
 
 
-def next_local_time(now: dt.datetime, hhmm: str, timezone: str) -> dt.datetime:
-    """The next moment after `now` (aware) when the clock in `timezone` reads `hhmm`, in UTC.
-
-    On a day when `hhmm` does not exist (spring forward) the summary goes out at the first
-    valid local moment after it; when it exists twice (fall back), at the first of the two.
-    """
-    zone = ZoneInfo(timezone)
-    hour, minute = (int(p) for p in hhmm.split(":"))
-    local_now = now.astimezone(zone)
-    for days in range(0, 3):
-        day = local_now.date() + dt.timedelta(days=days)
-        # fold=0 (PEP 495): in a gap this is the instant after it, when repeated the first one.
-        wall = dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone, fold=0)
-        moment = wall.astimezone(dt.UTC)
-        if moment > now:
-            return moment
-    raise AssertionError("unreachable: a local time recurs within three days")
-
-
-def _reschedule(subscriber: Subscriber, now: dt.datetime) -> None:
-    if subscriber.mode == DeliveryMode.DAILY:
-        subscriber.next_summary_at = next_local_time(
-            now, subscriber.daily_time, subscriber.timezone
-        )
-    else:
-        subscriber.next_summary_at = None
-
-
 async def set_mode(
     session: AsyncSession, subscriber: Subscriber, mode: str, now: dt.datetime
 ) -> None:
     subscriber.mode = parse_choice(mode, MODES, "sub.mode.invalid")
-    _reschedule(subscriber, now)
+    reschedule(subscriber, now)
     await session.flush()
 
 
@@ -239,7 +212,7 @@ async def set_daily_time(
     session: AsyncSession, subscriber: Subscriber, text: str, now: dt.datetime
 ) -> None:
     subscriber.daily_time = parse_clock(text)
-    _reschedule(subscriber, now)
+    reschedule(subscriber, now)
     await session.flush()
 
 
@@ -247,7 +220,7 @@ async def set_timezone(
     session: AsyncSession, subscriber: Subscriber, text: str, now: dt.datetime
 ) -> None:
     subscriber.timezone = resolve_timezone(text)
-    _reschedule(subscriber, now)
+    reschedule(subscriber, now)
     await session.flush()
 
 
@@ -283,6 +256,6 @@ async def resume(session: AsyncSession, subscriber: Subscriber, now: dt.datetime
         return False
     subscriber.status = SubscriberStatus.ACTIVE
     subscriber.blocked_at = None
-    _reschedule(subscriber, now)
+    reschedule(subscriber, now)
     await session.flush()
     return True

@@ -25,7 +25,7 @@ What goes out:
   publishing a 40-entry digest sends one message per subscriber, not 41;
 - a daily report: an instant alert per matching item;
 - a digest: its link and what it holds for each matching subscriber, instant or daily.
-Daily-mode subscribers get entries and items in their summary (`bot.scheduling`).
+Daily-mode subscribers get entries and items in their summary (`bot.delivery.summaries`).
 """
 
 from __future__ import annotations

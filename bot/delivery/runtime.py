@@ -1,5 +1,5 @@
 """Wires delivery into the Application: the rate limiter and HTTP pool at build time, and the
-outbox sender, the fan-out poller and the daily-summary scheduler while the bot runs.
+outbox sender, the fan-out poller and the daily-summary ticker while the bot runs.
 
 - `configure_builder`: installs the one `FloodLimiter` every request goes through (replies and
   outbox alike), an aiohttp-based HTTP client (`bot.delivery.http`) whose pool is sized for the
@@ -7,7 +7,7 @@ outbox sender, the fan-out poller and the daily-summary scheduler while the bot 
   so the sender drains while the bot can still make requests (post_shutdown runs after the
   bot's HTTP client is closed).
 - `start`: the fan-out poller and the recipient feeder run in every process (row locks and
-  dedup keys make that safe); the scheduler runs in the one process holding the owner lock,
+  dedup keys make that safe); the daily-summary ticker runs in the one process holding the owner lock,
   and so does the sender on SQLite (PostgreSQL senders share the outbox with SKIP LOCKED). A
   process that is not the owner retries the lock every `OWNER_RETRY_SECONDS` and takes over
   when the owner goes away.
@@ -29,7 +29,7 @@ from bot.delivery.limiter import FloodLimiter, Limits
 from bot.delivery.ownership import OwnerLock
 from bot.delivery.recipients import RecipientFeeder
 from bot.delivery.sender import OutboxSender
-from bot.scheduling import SummaryScheduler
+from bot.delivery.summaries import SummaryTicker
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -103,7 +103,8 @@ class DeliveryRuntime:
             on_queued=self._queued,
             write_lock=write_lock,
         )
-        self.scheduler = SummaryScheduler(services)
+        self.summaries = SummaryTicker(services)
+        self.summaries_task: asyncio.Task[None] | None = None
         self.owner = OwnerLock(services.engine, settings.database_url)
         self.sender_task: asyncio.Task[None] | None = None
         self.fanout_task: asyncio.Task[None] | None = None
@@ -149,8 +150,9 @@ class DeliveryRuntime:
         except Exception:  # noqa: BLE001 - retried by the owner loop
             log.exception("could not take the owner lock")
             return False
-        log.info("this process owns the scheduler")
-        self.scheduler.start()
+        log.info("this process owns the schedules")
+        self.summaries_task = asyncio.create_task(self.summaries.run(), name="daily-summaries")
+        self.services.extras["summaries"] = self.summaries
         self.start_sender()
         return True
 
@@ -159,14 +161,14 @@ class DeliveryRuntime:
             await asyncio.sleep(OWNER_RETRY_SECONDS)
 
     async def stop(self) -> None:
-        for task in (self._owner_task, self.fanout_task, self.feeder_task):
+        for task in (self._owner_task, self.fanout_task, self.feeder_task, self.summaries_task):
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-        self._owner_task = self.fanout_task = self.feeder_task = None
+        self._owner_task = self.fanout_task = self.feeder_task = self.summaries_task = None
+        self.services.extras.pop("summaries", None)
         await self.stop_sender()
-        self.scheduler.shutdown()
         await self.owner.release()
         self.services.extras.pop("wake_sender", None)
 

@@ -51,7 +51,7 @@ from bot.delivery.http import AiohttpRequest
 from bot.delivery.limiter import FloodLimiter, RateLimitArgs
 from bot.delivery.migration import move_chat
 from bot.delivery.prepare import Outgoing, prepare
-from bot.scheduling import quiet_until
+from bot.localtime import quiet_until
 from storage.models import DeliveryStatus, SubscriberStatus, utcnow
 
 log = logging.getLogger(__name__)

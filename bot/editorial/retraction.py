@@ -2,7 +2,7 @@
 
 Who has it: chats sent it on its own (an alert, a digest link) and chats sent a daily summary
 listing it (`SummaryItem`). Queued alerts are cancelled; queued daily summaries that list it are
-re-rendered without it (`bot.scheduling.withdraw_from_queued_summaries`), so daily subscribers
+re-rendered without it (`bot.delivery.summaries.withdraw_from_queued_summaries`), so daily subscribers
 still get the rest of their day.
 """
 
@@ -16,9 +16,9 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import publishing
+from bot.delivery.summaries import listing, withdraw_from_queued_summaries
 from bot.editorial.content import digest_entries, load
 from bot.editorial.refs import ContentRef
-from bot.scheduling import listing, withdraw_from_queued_summaries
 from bot.search.index import reindex
 from storage import audit
 from storage.models import (

@@ -251,14 +251,14 @@ class Stack:
         would do at the new time, since they tick on the real clock: daily summaries that fell
         due, and scheduled publications. Returns (summaries queued, refs published)."""
         from bot.delivery import notify_published
+        from bot.delivery.summaries import run_due_summaries
         from bot.editorial.scheduling import publish_due
-        from bot.scheduling import run_due_summaries
 
         self.clock.offset += by
         self.emulator.advance_clock(by.total_seconds())
         services = self.services
         summaries = 0
-        if "scheduler" in services.extras:  # this process owns the schedules
+        if "summaries" in services.extras:  # this process owns the schedules
             summaries = await run_due_summaries(services)
         async with services.session_factory() as session, session.begin():
             due = await publish_due(session, self.clock())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.localtime import period_of, quiet_until
 from bot.render import MAX_MESSAGE_CHARS
 from bot.render.content import (
     Why,
@@ -12,7 +13,6 @@ from bot.render.content import (
     render_digest,
     render_summary,
 )
-from bot.scheduling import period_of, quiet_until, sync_database_url
 from storage.models import Digest, Region, ReportItem
 
 UTC = dt.UTC
@@ -120,10 +120,3 @@ def test_quiet_hours_end_at_the_right_moment_across_a_dst_change() -> None:
 def test_a_summary_period_is_the_local_date() -> None:
     assert period_of(dt.datetime(2025, 11, 1, 0, 0, tzinfo=UTC), "Asia/Shanghai") == "2025-11-01"
     assert period_of(dt.datetime(2025, 11, 1, 3, 0, tzinfo=UTC), "America/New_York") == "2025-10-31"
-
-
-def test_the_job_store_uses_the_same_database_with_a_sync_driver() -> None:
-    assert sync_database_url("sqlite+aiosqlite:////tmp/x.db") == "sqlite:////tmp/x.db"
-    assert (
-        sync_database_url("postgresql+asyncpg://u@h:5432/d") == "postgresql+psycopg2://u@h:5432/d"
-    )

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from bot.delivery import notify_published
 from bot.delivery.runtime import start, stop
+from bot.delivery.summaries import run_due_summaries
 from bot.publishing import publish
 from bot.render import MAX_MESSAGE_CHARS
-from bot.scheduling import run_due_summaries
 from storage.models import Subscriber, SummaryRun
 from tests.delivery import factory
 from tests.delivery.factory import ItemSpec, eventually
@@ -135,7 +135,7 @@ async def test_a_summary_due_while_the_bot_was_down_goes_out_once_after_start(
     # The bot is down over the summary's time, and comes back two days later.
     await stop(bot.application, bot.services)
     clock.now = at(2025, 11, 12, 3, 0)
-    await start(bot.application, bot.services)  # the scheduler's first tick runs at start
+    await start(bot.application, bot.services)  # the first daily-summary tick runs at start
     [summary] = await bot.emulator.wait_for_messages(SHANGHAI, timeout=10)
     assert "Moscow talks" in (summary.text or "")
 

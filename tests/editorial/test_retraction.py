@@ -9,10 +9,10 @@ import datetime as dt
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.delivery.summaries import build_summaries
 from bot.editorial.refs import ContentRef
 from bot.editorial.retraction import RetractOutcome, retract
 from bot.render import editor as render
-from bot.scheduling import build_summaries
 from bot.subscriptions import forget_subscriber
 from storage.models import (
     AuditLog,

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
+from bot.localtime import next_local_time
 from bot.settings_service import (
     QuietHours,
     SettingError,
-    next_local_time,
     parse_choice,
     parse_clock,
     parse_quiet,

@@ -1,33 +1,30 @@
-"""Daily summaries at each subscriber's local time, and quiet hours.
+"""Daily summaries: each daily-mode subscriber's matching content, once a day at their local
+time.
 
-Schedules run on APScheduler 3 with its SQLAlchemy job store in the bot's own database, so a
-restart keeps them. Only one job is stored: a tick every minute that builds the summaries that
-are due. Who is due is data, not jobs: `Subscriber.next_summary_at` (UTC) is the next moment
-their clock reads their `daily_time`, recomputed with zoneinfo after every summary and every
-settings change, so 08:00 stays 08:00 local across daylight-saving changes.
+Who is due is data, not jobs: `Subscriber.next_summary_at` (UTC) is the next moment their clock
+reads their `daily_time` (`bot.localtime`), recomputed after every summary and every settings
+change. `SummaryTicker` runs in the one process that owns the schedules
+(`bot.delivery.ownership`): a plain task that looks for due subscribers every `TICK_SECONDS`
+and at start, through the bot's async engine, so nothing on the event loop waits on a
+synchronous driver or a second scheduler's job store.
 
-APScheduler's defaults would skip a run that fell due while the process was down (1 s misfire
-grace) and let two processes sharing the job store both run it; here the grace is a day and
-runs coalesce, only the process holding the owner lock (`bot.delivery.ownership`) runs the
-scheduler, and each summary is keyed in the database by (subscriber, period = local date of the
-moment it fell due): a `SummaryRun` row inserted in the same transaction that queues the
-summary. A summary that fell due during downtime therefore goes out once, at the first tick
-after start, covering everything since the previous one. The same transaction records what the
-summary lists (`SummaryItem`), so a retraction can name who read an item in a summary and take it
-out of summaries still waiting in the outbox (`withdraw_from_queued_summaries`).
-
-APScheduler stores jobs by import path, so the tick finds the running bot's `Services` in a
-module registry (`_RUNNING`): the one piece of process state the job store forces on us.
+Each summary is keyed in the database by (subscriber, period = local date of the moment it fell
+due): a `SummaryRun` row inserted in the same transaction that queues the summary. A summary
+that fell due during downtime therefore goes out once, at the first tick after start, covering
+everything since the previous one. The same transaction records what the summary lists
+(`SummaryItem`), so a retraction can name who read an item in a summary and take it out of
+summaries still waiting in the outbox (`withdraw_from_queued_summaries`).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,9 +32,9 @@ from sqlalchemy.orm import selectinload
 
 from bot.delivery.outbox import PRIORITY, enqueue, insert_for
 from bot.i18n import t
+from bot.localtime import period_of, reschedule
 from bot.matching import Follow, KeywordMatcher, features_of, why_matched
 from bot.render.content import format_date, region_name, render_summary, summary_line
-from bot.settings_service import next_local_time
 from storage.models import (
     ContentStatus,
     DailyReport,
@@ -61,55 +58,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-JOB_ID = "daily-summaries"
-TICK_SECONDS = 60
-MISFIRE_GRACE = 24 * 3600
+TICK_SECONDS = 60.0
 FIRST_SUMMARY_WINDOW = dt.timedelta(hours=24)
 LONGEST_WINDOW = dt.timedelta(days=7)
 # The order content is listed in: entries, then report items, each oldest first.
 _ENTRY_ORDER = (Entry.published_at, Entry.position, Entry.id)
 _ITEM_ORDER = (ReportItem.published_at, ReportItem.report_id, ReportItem.position)
 _REBUILD_BATCH = 500  # summaries re-rendered per round of queries
-_RUNNING: dict[str, Services] = {}
-
-
-# --- local time -------------------------------------------------------------------------
-
-
-def _minutes(hhmm: str) -> int:
-    hour, minute = (int(p) for p in hhmm.split(":"))
-    return hour * 60 + minute
-
-
-def quiet_until(now: dt.datetime, timezone: str, start: str, end: str) -> dt.datetime | None:
-    """When the subscriber's quiet hours end, if `now` falls inside them (else None).
-    Quiet hours may wrap midnight ("22:00"-"07:00")."""
-    try:
-        zone = ZoneInfo(timezone)
-        begin, finish = _minutes(start), _minutes(end)
-    except (ValueError, KeyError):
-        return None
-    if begin == finish:
-        return None
-    local = now.astimezone(zone)
-    minute = local.hour * 60 + local.minute
-    inside = begin <= minute < finish if begin < finish else (minute >= begin or minute < finish)
-    return next_local_time(now, end, timezone) if inside else None
-
-
-def period_of(moment: dt.datetime, timezone: str) -> str:
-    """The summary period a due time belongs to: the subscriber's local date."""
-    return moment.astimezone(ZoneInfo(timezone)).date().isoformat()
-
-
-def reschedule(subscriber: Subscriber, now: dt.datetime) -> None:
-    """Set `next_summary_at` from the subscriber's mode, time and zone."""
-    if subscriber.mode == DeliveryMode.DAILY:
-        subscriber.next_summary_at = next_local_time(
-            now, subscriber.daily_time, subscriber.timezone
-        )
-    else:
-        subscriber.next_summary_at = None
 
 
 # --- building summaries -----------------------------------------------------------------
@@ -474,78 +429,41 @@ async def run_due_summaries(services: Services, *, batch: int = 500) -> int:
     return total
 
 
-async def summaries_tick() -> None:
-    """The APScheduler job (stored by this import path)."""
-    services = _RUNNING.get("default")
-    if services is None:
-        log.warning("daily summaries: no running bot registered; skipping this tick")
-        return
-    try:
-        queued = await run_due_summaries(services)
-    except Exception:  # noqa: BLE001 - the next tick tries again
-        log.exception("daily summaries: tick failed")
-        return
-    if queued:
-        log.info("daily summaries: queued %d", queued)
+class SummaryTicker:
+    """Queues the daily summaries that are due, at start and every `interval` seconds; run
+    only by the process that owns the schedules."""
 
-
-# --- the scheduler ----------------------------------------------------------------------
-
-
-def sync_database_url(url: str) -> str:
-    """APScheduler's job store speaks synchronous SQLAlchemy: the same database, sync driver."""
-    if url.startswith("sqlite+aiosqlite://"):
-        return "sqlite://" + url.removeprefix("sqlite+aiosqlite://")
-    if url.startswith("postgresql+asyncpg://"):
-        return "postgresql+psycopg2://" + url.removeprefix("postgresql+asyncpg://")
-    return url
-
-
-class SummaryScheduler:
-    """APScheduler with its job store in our database, owning the daily-summary tick."""
-
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, *, interval: float = TICK_SECONDS) -> None:
         self.services = services
-        self.scheduler: Any = None
-        self._engine: Any = None
+        self.interval = interval
+        self.ticks = 0
+        self._wake = asyncio.Event()
 
-    def start(self) -> None:
-        from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-        from apscheduler.schedulers.asyncio import AsyncIOScheduler
-        from sqlalchemy import create_engine
+    def wake(self) -> None:
+        self._wake.set()
 
-        url = sync_database_url(self.services.settings.database_url)
-        kwargs: dict[str, Any] = {}
-        if url.startswith("sqlite"):
-            kwargs["connect_args"] = {"timeout": 10}
-        self._engine = create_engine(url, **kwargs)
-        self.scheduler = AsyncIOScheduler(
-            jobstores={"default": SQLAlchemyJobStore(engine=self._engine)},
-            job_defaults={
-                "coalesce": True,  # many missed ticks run once
-                "misfire_grace_time": MISFIRE_GRACE,  # a tick missed while down still runs
-                "max_instances": 1,
-            },
-            timezone=dt.UTC,
-        )
-        _RUNNING["default"] = self.services
-        self.scheduler.add_job(
-            "bot.scheduling:summaries_tick",
-            "interval",
-            seconds=TICK_SECONDS,
-            id=JOB_ID,
-            name="daily summaries",
-            replace_existing=True,
-            next_run_time=dt.datetime.now(dt.UTC),  # catch up on what fell due while down
-        )
-        self.scheduler.start()
-        self.services.extras["scheduler"] = self.scheduler
+    async def tick(self) -> int:
+        try:
+            queued = await run_due_summaries(self.services)
+        except Exception:  # noqa: BLE001 - the next tick tries again
+            log.exception("daily summaries: tick failed")
+            return 0
+        finally:
+            self.ticks += 1
+        if queued:
+            log.info("daily summaries: queued %d", queued)
+        return queued
 
-    def shutdown(self) -> None:
-        if self.scheduler is not None and self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
-        if _RUNNING.get("default") is self.services:
-            del _RUNNING["default"]
-        self.services.extras.pop("scheduler", None)
-        if self._engine is not None:
-            self._engine.dispose()
+    async def run(self) -> None:
+        while True:
+            self._wake.clear()
+            # Shielded: a stop lets a batch of summaries commit rather than cutting it.
+            running = asyncio.ensure_future(self.tick())
+            try:
+                await asyncio.shield(running)
+            except asyncio.CancelledError:
+                await asyncio.wait({running})
+                raise
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.interval):
+                    await self._wake.wait()
