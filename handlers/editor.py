@@ -12,7 +12,7 @@ import functools
 import html
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeChat, ForceReply, Message, Update
@@ -58,7 +58,7 @@ from handlers.scope import Scope
 log = logging.getLogger(__name__)
 
 EditorHandler = Callable[[Scope], Awaitable[None]]
-Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
 # Commands in the editors' own command menu, in this order.
 EDITOR_MENU = (

@@ -16,7 +16,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # A frozen copy: later changes to storage.models.DEFAULT_REGIONS must not rewrite history.
-REGIONS = (
+REGIONS: tuple[tuple[str, str, str, list[str]], ...] = (
     ("us-china", "US-China", "中美", ["us", "usa", "united states", "america", "美国", "us china"]),
     ("europe", "Europe", "欧洲", ["eu", "european union", "欧盟"]),
     ("japan", "Japan", "日本", ["jp"]),
