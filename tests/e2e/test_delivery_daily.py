@@ -6,14 +6,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import insert, select
+from sqlalchemy.pool import NullPool
 
 from bot.delivery import notify_published
 from bot.delivery.runtime import start, stop
 from bot.delivery.summaries import run_due_summaries
 from bot.publishing import publish
 from bot.render import MAX_MESSAGE_CHARS
-from storage.models import Subscriber, SummaryRun
+from storage.db import create_engine
+from storage.models import AuditLog, Subscriber, SummaryRun
 from tests.delivery import factory
 from tests.delivery.factory import ItemSpec, eventually
 from tests.e2e.conftest import MovableClock, RunningBot
@@ -205,3 +207,60 @@ def _outbox_empty(bot: RunningBot):  # type: ignore[no-untyped-def]
         return pending is None
 
     return check
+
+
+@pytest.mark.parametrize(
+    "bot_db",
+    [  # a clock each: the test moves it
+        pytest.param(kind, marks=pytest.mark.bot(clock=MovableClock(at(2025, 11, 10, 12, 0))))
+        for kind in ("sqlite", "postgres")
+    ],
+    indirect=True,
+)
+async def test_a_summary_due_during_a_long_write_transaction_goes_out_and_replies_keep_coming(
+    running_bot: RunningBot,
+) -> None:
+    """Another process (an ingest, a migration) holds a write transaction open when a daily
+    summary falls due: the bot keeps answering meanwhile, and the summary goes out as soon as
+    the transaction ends, not at some later tick and not lost to "database is locked"."""
+    bot = running_bot
+    bot.user(LONDON)
+    async with bot.session_factory() as s, s.begin():
+        await factory.subscriber(
+            s,
+            LONDON,
+            follows=["japan"],
+            timezone="Europe/London",
+            mode="daily",
+            daily_time="08:00",
+            next_summary_at=at(2025, 11, 11, 8, 0),
+            last_summary_at=at(2025, 11, 10, 8, 0),
+        )
+    await publish_at(bot, at(2025, 11, 10, 12, 0), [ItemSpec("Tokyo talks", regions=["japan"])])
+    await bot.command(LONDON, "/settings")  # the user is known: replies need no write now
+    before = len(bot.emulator.messages(LONDON))
+
+    other = create_engine(bot.db.url, poolclass=NullPool)
+    try:
+        async with other.connect() as writer:
+            transaction = await writer.begin()
+            # On SQLite this takes the database's one write lock; on PostgreSQL it is an
+            # unrelated open transaction. Either way the bot must not freeze behind it.
+            await writer.execute(insert(AuditLog).values(action="long.write", target="test"))
+            clock = bot.services.clock
+            assert isinstance(clock, MovableClock)
+            clock.now = at(2025, 11, 11, 8, 0, 30)
+            ticker = bot.services.extras["summaries"]
+            ticks = ticker.ticks
+            ticker.wake()
+            # While the transaction is open, commands are answered...
+            reply = await bot.command(LONDON, "/help", timeout=8)
+            assert "/subscribe" in (reply.text or "")
+            assert transaction.is_active
+            await transaction.commit()
+        # ...and the summary goes out (on SQLite once it ends), from the tick under way.
+        sent = await bot.emulator.wait_for_messages(LONDON, before + 2, timeout=15)
+        assert ["Tokyo talks" in (m.text or "") for m in sent[before:]].count(True) == 1
+        assert ticker.ticks == ticks + 1
+    finally:
+        await other.dispose()
