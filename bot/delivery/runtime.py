@@ -31,6 +31,7 @@ from bot.delivery.recipients import RecipientFeeder
 from bot.delivery.sender import OutboxSender
 from bot.scheduling import SummaryScheduler
 from bot.services import Services
+from bot.sources import runtime as sources
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +152,7 @@ class DeliveryRuntime:
             return False
         log.info("this process owns the scheduler")
         self.scheduler.start()
+        sources.start(self.application, self.services)  # feeds are polled by the owner only
         self.start_sender()
         return True
 
@@ -166,6 +168,7 @@ class DeliveryRuntime:
                     await task
         self._owner_task = self.fanout_task = self.feeder_task = None
         await self.stop_sender()
+        await sources.stop(self.services)
         self.scheduler.shutdown()
         await self.owner.release()
         self.services.extras.pop("wake_sender", None)
