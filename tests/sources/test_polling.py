@@ -252,9 +252,7 @@ async def test_a_post_already_posted_by_hand_is_not_stored_again(
     assert told.events == []
     assert await _count(db, Digest.id) == 1 and await _count(db, Entry.id) == 3
     async with db.session_factory() as session:
-        seen = (
-            await session.scalars(select(SourcePost).where(SourcePost.ref.is_not(None)))
-        ).one()
+        seen = (await session.scalars(select(SourcePost).where(SourcePost.ref.is_not(None)))).one()
     assert seen.ref == str(posted.ref)
 
 
@@ -270,8 +268,10 @@ async def test_a_post_pasted_by_hand_as_text_is_recognised_by_its_content(
     await _add(db, site.url("/atom.xml"), clock)
     # The editor pasted the report's page (as the site serves it) before the feed listed it.
     await posting.post(
-        db.session_factory, PostSource(data=NEW_REPORT.page().encode(), filename="r.html"),
-        actor_id=1, now=clock(),
+        db.session_factory,
+        PostSource(data=NEW_REPORT.page().encode(), filename="r.html"),
+        actor_id=1,
+        now=clock(),
     )
     site.publish(NEW_REPORT)
     clock.advance(600)
