@@ -4,6 +4,7 @@ editors would hear (the poller's events), against a local site serving RSS and A
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import AsyncIterator, Sequence
 
 import pytest
@@ -13,6 +14,7 @@ from bot.config import Settings
 from bot.editorial import posting
 from bot.editorial.posting import PostSource
 from bot.editorial.refs import ContentRef
+from bot.ingest.fetch import fetch
 from bot.sources import service
 from bot.sources.errors import SourceError
 from bot.sources.poller import Event, SourcePoller
@@ -244,7 +246,7 @@ async def test_a_post_already_posted_by_hand_is_not_stored_again(
         PostSource(text=site.link(NEW_DIGEST)),
         actor_id=1,
         now=clock(),
-        fetcher=lambda url: _page(url),
+        fetcher=functools.partial(fetch, allow_hosts=["127.0.0.1"]),
     )
     clock.advance(600)
     await poller.poll_due()
@@ -254,12 +256,6 @@ async def test_a_post_already_posted_by_hand_is_not_stored_again(
     async with db.session_factory() as session:
         seen = (await session.scalars(select(SourcePost).where(SourcePost.ref.is_not(None)))).one()
     assert seen.ref == str(posted.ref)
-
-
-async def _page(url: str) -> object:
-    from bot.ingest.fetch import fetch
-
-    return await fetch(url, allow_hosts=["127.0.0.1"])
 
 
 async def test_a_post_pasted_by_hand_as_text_is_recognised_by_its_content(
