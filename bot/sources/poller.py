@@ -61,6 +61,7 @@ class PollResult:
     source_id: int
     not_modified: bool = False
     new: int = 0
+    last_title: str | None = None  # of the last new post
     error: SourceError | None = None
     events: list[Event] = field(default_factory=list)
 
@@ -194,6 +195,7 @@ class SourcePoller:
                 )
             elif taken.ref is not None and not taken.duplicate:
                 result.new += 1
+                result.last_title = entry.title or entry.link
                 result.events.append(
                     Event(
                         "new",
@@ -207,7 +209,7 @@ class SourcePoller:
                 )
             if taken.published and self.on_published is not None:
                 self.on_published()
-        await self._succeeded(source, result, page.etag, page.last_modified, entries, label)
+        await self._succeeded(source, result, page.etag, page.last_modified, label)
         return await self._tell(result)
 
     async def _failed(self, source: Source, result: PollResult) -> None:
@@ -237,7 +239,6 @@ class SourcePoller:
         result: PollResult,
         etag: str | None,
         last_modified: str | None,
-        entries: Sequence[FeedEntry],
         label: str,
     ) -> None:
         now = self.clock()
@@ -253,7 +254,7 @@ class SourcePoller:
             row.next_poll_at = now + dt.timedelta(seconds=service.interval(row, self.settings))
             if result.new:
                 row.last_new_post_at = now
-                row.last_post_title = entries[-1].title[:500] or None
+                row.last_post_title = (result.last_title or "")[:500] or None
             if row.failure_reported:
                 row.failure_reported = False
                 result.events.insert(0, Event("recovered", row.id, row.title or row.url))
