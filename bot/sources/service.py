@@ -129,6 +129,12 @@ async def add(
     source.next_poll_at = now + dt.timedelta(seconds=interval(source, settings))
     try:
         async with session_factory() as session, session.begin():
+            # Import offers nobody took up are dropped when they expire.
+            await session.execute(
+                delete(PendingAction).where(
+                    PendingAction.kind == IMPORT_KIND, PendingAction.expires_at < now
+                )
+            )
             session.add(source)
             await session.flush()
             await record_seen(session, source.id, feed.entries, now)
