@@ -3,6 +3,8 @@ editors would hear (the poller's events), against a local site serving RSS and A
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import functools
 from collections.abc import AsyncIterator, Sequence
@@ -361,3 +363,21 @@ def test_intervals_and_ids_are_read_as_editors_write_them() -> None:
     ]
     assert [service.parse_source_id(x) for x in ("s3", "3", "#s12", "e3")] == [3, 3, 12, None]
     assert ContentRef.parse("d3") == ContentRef("d", 3)
+
+
+async def test_the_running_poller_polls_a_due_source_by_itself(
+    db: Database, site: FeedSite, clock: Clock, poller: SourcePoller, told: Told
+) -> None:
+    await _add(db, site.url("/rss.xml"), clock)
+    site.publish(NEW_DIGEST)
+    clock.advance(600)
+    task = asyncio.create_task(poller.run())
+    try:
+        async with asyncio.timeout(10):
+            while not told.events:  # noqa: ASYNC110 - awaiting the poller's notice
+                await asyncio.sleep(0.02)
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    assert told.kinds() == ["new"]
