@@ -129,8 +129,9 @@ class SourcePoller:
             except Exception:  # noqa: BLE001 - one bad round must not stop polling
                 log.exception("source polling failed")
             self._wake.clear()
+            idle = await self._idle_seconds()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), await self._idle_seconds())
+                await asyncio.wait_for(self._wake.wait(), idle)
 
     async def _idle_seconds(self) -> float:
         async with self.session_factory() as session:
