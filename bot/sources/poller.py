@@ -124,12 +124,13 @@ class SourcePoller:
 
     async def run(self) -> None:
         while True:
+            self._wake.clear()
             try:
                 await self.poll_due()
+                idle = await self._idle_seconds()
             except Exception:  # noqa: BLE001 - one bad round must not stop polling
                 log.exception("source polling failed")
-            self._wake.clear()
-            idle = await self._idle_seconds()
+                idle = MAX_IDLE_SECONDS
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), idle)
 
