@@ -54,6 +54,10 @@ def _parser() -> argparse.ArgumentParser:
     outbox = sub.add_parser("outbox", help="what is queued, sent and failed")
     outbox.add_argument("--failed", action="store_true", help="list failed deliveries")
     outbox.add_argument("--limit", type=int, default=20)
+
+    from bot.sources.command import add_parser as add_source_parser
+
+    add_source_parser(sub)
     return parser
 
 
@@ -114,6 +118,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.delivery.command import run_outbox
 
         return asyncio.run(run_outbox(args, settings))
+    if args.command == "source":
+        from bot.sources.command import run_source
+
+        return asyncio.run(run_source(args, settings))
     raise AssertionError(f"unhandled command {args.command}")
 
 

@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     # Telegram's free broadcast limit is 30 messages/s; paid broadcasts allow up to 1000.
     send_rate_limit: int = Field(default=30, ge=1, le=1000)
     log_level: str = "INFO"
+    # Private or loopback hosts links may be fetched from (a feed on the intranet, tests).
+    fetch_allow_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # How often each followed feed is polled (a source may set its own interval).
+    source_poll_seconds: int = Field(default=600, ge=30)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -42,6 +46,13 @@ class Settings(BaseSettings):
                 raise ValueError("must be comma-separated numeric Telegram user ids") from None
         if isinstance(value, int):
             return [value]
+        return value
+
+    @field_validator("fetch_allow_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [p.strip().lower() for p in value.replace(";", ",").split(",") if p.strip()]
         return value
 
     @field_validator("default_timezone")

@@ -19,6 +19,7 @@ def register_all(application: Application[Any, Any, Any, Any, Any, Any]) -> None
         known_users,
         search,
         settings,
+        sources,
         start,
         subscribe,
     )
@@ -30,6 +31,7 @@ def register_all(application: Application[Any, Any, Any, Any, Any, Any]) -> None
     delivery_buttons.register(application)
     editor.register(application)
     search.register(application)
+    sources.register(application)
     # Last: answers only what no handler above (in any group) takes.
     fallback.register(application)
 

@@ -71,6 +71,7 @@ EDITOR_MENU = (
     "broadcast",
     "editor",
     "audit",
+    "source",
 )
 _MENU_SET_KEY = "editor.menu_chats"
 _ONLY_MESSAGES = filters.UpdateType.MESSAGE

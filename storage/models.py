@@ -483,6 +483,61 @@ class PendingAction(Base):
     expires_at: Mapped[dt.datetime | None]
 
 
+class SourceStatus(enum.StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+
+
+class Source(Base):
+    """A feed of the newsletter's own site that the bot polls for new posts (/source add)."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default=SourceStatus.ACTIVE)
+    # New posts are published without review (through the publishing service).
+    auto_publish: Mapped[bool] = mapped_column(default=False)
+    # Seconds between polls; None uses SOURCE_POLL_SECONDS.
+    poll_seconds: Mapped[int | None]
+    # Conditional GET: what the server said last time.
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(String(64))
+    next_poll_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+    last_poll_at: Mapped[dt.datetime | None]
+    last_new_post_at: Mapped[dt.datetime | None]
+    last_post_title: Mapped[str | None] = mapped_column(Text)
+    # The last failure: its kind (catalog key sources.error.<code>) and the details.
+    last_error_code: Mapped[str | None] = mapped_column(String(16))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[dt.datetime | None]
+    # Consecutive failed polls (the back-off), and whether editors were told it is failing.
+    failures: Mapped[int] = mapped_column(default=0)
+    failure_reported: Mapped[bool] = mapped_column(default=False)
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class SourcePost(Base):
+    """A post a source's feed listed: seen at /source add, or taken in as a draft (`ref`)."""
+
+    __tablename__ = "source_posts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    # The entry's id in the feed (its link when it has none).
+    guid: Mapped[str] = mapped_column(String(500))
+    # Canonical link: the same post listed by two feeds is taken in once.
+    url: Mapped[str | None] = mapped_column(String(1000), index=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    ref: Mapped[str | None] = mapped_column(String(16))  # "d12", "r3", "e40"
+    error: Mapped[str | None] = mapped_column(Text)
+    seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("source_id", "guid", name="uq_source_posts_source_id_guid"),)
+
+
 DEFAULT_REGIONS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("us-china", "US-China", "中美", ("us", "usa", "united states", "america", "美国", "us china")),
     ("europe", "Europe", "欧洲", ("eu", "european union", "欧盟")),

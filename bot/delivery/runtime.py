@@ -31,6 +31,7 @@ from bot.delivery.recipients import RecipientFeeder
 from bot.delivery.sender import OutboxSender
 from bot.delivery.summaries import SummaryTicker
 from bot.services import Services
+from bot.sources import runtime as sources
 
 log = logging.getLogger(__name__)
 
@@ -153,6 +154,7 @@ class DeliveryRuntime:
         log.info("this process owns the schedules")
         self.summaries_task = asyncio.create_task(self.summaries.run(), name="daily-summaries")
         self.services.extras["summaries"] = self.summaries
+        sources.start(self.application, self.services)  # feeds are polled by the owner only
         self.start_sender()
         return True
 
@@ -169,6 +171,7 @@ class DeliveryRuntime:
         self._owner_task = self.fanout_task = self.feeder_task = self.summaries_task = None
         self.services.extras.pop("summaries", None)
         await self.stop_sender()
+        await sources.stop(self.services)
         await self.owner.release()
         self.services.extras.pop("wake_sender", None)
 

@@ -115,7 +115,7 @@ async def post(
 
 
 async def store(
-    session: AsyncSession, parsed: ParsedDocument, *, actor_id: int, now: dt.datetime
+    session: AsyncSession, parsed: ParsedDocument, *, actor_id: int | None, now: dt.datetime
 ) -> Posted:
     """Store a parsed document as a draft (or find it stored before) and name it by ref."""
     if not parsed.entries:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -30,6 +31,10 @@ class FetchedPage:
     content_type: str
     body: bytes
     charset: str | None
+    # For conditional requests (feeds): 304 means "not modified", with an empty body.
+    status: int = 200
+    etag: str | None = None
+    last_modified: str | None = None
 
     @property
     def is_html(self) -> bool:
@@ -49,25 +54,42 @@ async def fetch(
     time_limit: float = DEFAULT_TIMEOUT,
     max_bytes: int = DEFAULT_MAX_BYTES,
     allow_private: bool = False,
+    allow_hosts: Collection[str] = (),
+    headers: Mapping[str, str] | None = None,
+    content_types: Collection[str] = ALLOWED_TYPES,
 ) -> FetchedPage:
     """GET ``url`` and return its body if it is a web page or text of at most ``max_bytes``.
 
     ``allow_private`` permits loopback and private addresses written literally in the URL
     (tests use a local server); otherwise they are refused so that a pasted link cannot make
-    the bot probe its own network.
+    the bot probe its own network. ``allow_hosts`` lets the named hosts through (the
+    FETCH_ALLOW_HOSTS setting). ``headers`` are sent with the request (If-None-Match for a
+    feed) and ``content_types`` replaces the accepted types (feeds are XML).
     """
-    _check_url(url, allow_private=allow_private)
+    _check_url(url, allow_private=allow_private or _allowed_host(url, allow_hosts))
     own_session = session is None
     client = session or aiohttp.ClientSession(headers={"User-Agent": USER_AGENT})
     try:
         async with asyncio.timeout(time_limit):
-            async with client.get(url, allow_redirects=True, max_redirects=5) as response:
+            async with client.get(
+                url, allow_redirects=True, max_redirects=5, headers=headers
+            ) as response:
+                if response.status == 304:
+                    return FetchedPage(
+                        url=str(response.url),
+                        content_type=response.content_type or "",
+                        body=b"",
+                        charset=None,
+                        status=304,
+                        etag=response.headers.get("ETag"),
+                        last_modified=response.headers.get("Last-Modified"),
+                    )
                 if response.status >= 400:
                     raise FetchError(
                         f"{url} answered HTTP {response.status} {response.reason or ''}".rstrip()
                     )
                 content_type = response.content_type or "application/octet-stream"
-                if content_type not in ALLOWED_TYPES:
+                if content_type not in content_types:
                     raise FetchError(
                         f"{url} is {content_type}, not a web page or text; "
                         "only HTML and plain text can be ingested"
@@ -85,6 +107,9 @@ async def fetch(
                     content_type=content_type,
                     body=bytes(body),
                     charset=response.charset,
+                    status=response.status,
+                    etag=response.headers.get("ETag"),
+                    last_modified=response.headers.get("Last-Modified"),
                 )
     except TimeoutError as exc:
         raise FetchError(f"{url} did not answer within {time_limit:g} s") from exc
@@ -95,6 +120,14 @@ async def fetch(
     finally:
         if own_session:
             await client.close()
+
+
+def _allowed_host(url: str, allow_hosts: Collection[str]) -> bool:
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return False
+    return bool(host) and host in {h.strip().lower() for h in allow_hosts}
 
 
 def _check_url(url: str, *, allow_private: bool) -> None:
