@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     # Telegram's free broadcast limit is 30 messages/s; paid broadcasts allow up to 1000.
     send_rate_limit: int = Field(default=30, ge=1, le=1000)
     log_level: str = "INFO"
+    # Hosts a link may point at even when they resolve to a private address (intranets, tests).
+    fetch_allow_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -43,6 +45,22 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return [value]
         return value
+
+    @field_validator("fetch_allow_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.replace(";", ",").split(",")
+        if not isinstance(value, list | tuple | set | frozenset):
+            return value
+        hosts = [str(h).strip().lower().rstrip(".") for h in value if str(h).strip()]
+        for host in hosts:
+            if "/" in host or " " in host or host.startswith("["):
+                raise ValueError(
+                    f"{host!r} is not a host name; list names or addresses such as "
+                    "wiki.intranet,10.0.0.5 (no scheme, path or brackets)"
+                )
+        return hosts
 
     @field_validator("default_timezone")
     @classmethod
