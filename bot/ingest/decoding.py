@@ -99,11 +99,11 @@ def decode_document(data: bytes, *, declared: str | None = None) -> DecodedText:
                 raise NotText("undecodable") from None
     if b"\x00" in data:
         raise NotText("binary", _looks_like(data))
-    for encoding in ("utf-8", _codec(declared)):
-        if encoding is None:
+    for candidate in ("utf-8", _codec(declared)):
+        if candidate is None:
             continue
         try:
-            return _checked(data, data.decode(encoding), encoding)
+            return _checked(data, data.decode(candidate), candidate)
         except UnicodeDecodeError:
             continue
     return _detected(data)
