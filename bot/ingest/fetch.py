@@ -22,6 +22,11 @@ renders it in the editor's language, the CLI and logs print its English text.
 
 Entry points: :func:`fetch_document` (one link, with the settings), :class:`FetchClient` (many
 links on one connection pool, e.g. feed sources), :func:`fetch` (explicit limits, for tests).
+A feed source would do::
+
+    async with FetchClient(FetchPolicy.from_settings(settings)) as client:
+        page = await client.get(feed_url, accept=FEED_TYPES)
+    text = await asyncio.to_thread(page.text)  # NotText when the body is not text
 """
 
 from __future__ import annotations
@@ -53,6 +58,14 @@ DOCUMENT_TYPES = frozenset(
     {"text/html", "application/xhtml+xml", "text/plain", "text/markdown", "text/x-markdown"}
 )
 ALLOWED_TYPES = DOCUMENT_TYPES  # the name callers used before feeds needed their own set
+FEED_TYPES = DOCUMENT_TYPES | {
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/xml",
+    "text/xml",
+    "application/feed+json",
+    "application/json",
+}
 USER_AGENT = "digestbot/0.1 (+newsletter ingest)"
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _WEB_PORTS = frozenset({80, 443})

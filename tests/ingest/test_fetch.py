@@ -21,7 +21,10 @@ from bot.config import Settings
 from bot.ingest.decoding import NotText
 from bot.ingest.detect import parse_bytes
 from bot.ingest.fetch import (
+    FEED_TYPES,
+    FetchClient,
     FetchError,
+    FetchPolicy,
     FetchRefused,
     address_refusal,
     fetch,
@@ -131,6 +134,10 @@ async def site() -> AsyncIterator[Site]:
         left = int(request.match_info["left"])
         raise web.HTTPFound(f"/chain/{left - 1}" if left else "/page")
 
+    async def feed(_: web.Request) -> web.Response:
+        rss = '<?xml version="1.0"?><rss><channel><title>Harbour notes</title></channel></rss>'
+        return web.Response(text=rss, content_type="application/rss+xml")
+
     async def no_location(_: web.Request) -> web.Response:
         return web.Response(status=302)
 
@@ -148,6 +155,7 @@ async def site() -> AsyncIterator[Site]:
     app.router.add_get("/loop-b", loop_b)
     app.router.add_get("/chain/{left}", chain)
     app.router.add_get("/no-location", no_location)
+    app.router.add_get("/feed.xml", feed)
     async with TestServer(app, host="127.0.0.1") as server:
         found = Site(server)
         found.hits = hits
@@ -214,6 +222,16 @@ async def test_an_unreachable_host_is_a_clear_error() -> None:
 async def test_an_unknown_host_is_named() -> None:
     with pytest.raises(FetchError, match="there is no host called nowhere.test"):
         await fetch("http://nowhere.test/x", resolver=StaticResolver({}))
+
+
+async def test_a_feed_source_fetches_feeds_through_one_guarded_client(site: Site) -> None:
+    async with FetchClient(FetchPolicy(allow_hosts=LOCAL)) as client:
+        feed = await client.get(site.url("/feed.xml"), accept=FEED_TYPES)
+        assert "<title>Harbour notes</title>" in feed.text()
+        with pytest.raises(FetchError, match="application/rss\\+xml, not a web page"):
+            await client.get(site.url("/feed.xml"))  # not a document /post could ingest
+        with pytest.raises(FetchRefused, match="10.0.0.8 is on a private network"):
+            await client.get("http://10.0.0.8/feed.xml", accept=FEED_TYPES)
 
 
 # --- redirects -------------------------------------------------------------------------------
