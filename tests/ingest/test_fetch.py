@@ -18,6 +18,7 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.test_utils import TestServer
 
 from bot.config import Settings
+from bot.i18n import catalog
 from bot.ingest.decoding import NotText
 from bot.ingest.detect import parse_bytes
 from bot.ingest.fetch import (
@@ -373,3 +374,8 @@ def test_refusals_read_in_chinese_too() -> None:
         "重定向后，localhost 指向本机（127.0.0.1）；除非列入 FETCH_ALLOW_HOSTS，否则不会抓取私有和本地地址"
     )
     assert str(error).startswith("after a redirect, localhost is this machine (127.0.0.1)")
+
+
+def test_every_fetch_and_input_message_has_english_and_chinese() -> None:
+    keys = [k for k in catalog() if k.startswith(("fetch.", "input.", "editor.post.not_text"))]
+    assert len(keys) > 20 and all(set(catalog()[k]) == {"en", "zh"} for k in keys)
