@@ -74,6 +74,7 @@ async def _nothing_stored(running_bot: RunningBot) -> None:
             assert await session.scalar(select(func.count()).select_from(model)) == 0
 
 
+@pytest.mark.parametrize("bot_db", ["sqlite", "postgres"], indirect=True)
 @pytest.mark.bot(admin_ids=[EDITOR])
 async def test_a_program_renamed_notes_txt_is_refused_and_no_draft_is_stored(
     running_bot: RunningBot,
@@ -108,6 +109,7 @@ async def test_a_report_saved_as_gbk_is_read_as_chinese(running_bot: RunningBot)
     assert "日本与中国在东京举行稀土会谈" in titles
 
 
+@pytest.mark.parametrize("bot_db", ["sqlite", "postgres"], indirect=True)
 @pytest.mark.bot(admin_ids=[EDITOR])
 async def test_a_localhost_link_is_refused(running_bot: RunningBot, site: Site) -> None:
     running_bot.user(EDITOR, "Editor")
