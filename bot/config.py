@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     # Telegram's free broadcast limit is 30 messages/s; paid broadcasts allow up to 1000.
     send_rate_limit: int = Field(default=30, ge=1, le=1000)
     log_level: str = "INFO"
-    # Private or loopback hosts links may be fetched from (a feed on the intranet, tests).
+    # Hosts a link may point at even when they resolve to a private address (intranets, tests).
     fetch_allow_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     # How often each followed feed is polled (a source may set its own interval).
     source_poll_seconds: int = Field(default=600, ge=30)
@@ -52,8 +52,17 @@ class Settings(BaseSettings):
     @classmethod
     def _split_hosts(cls, value: object) -> object:
         if isinstance(value, str):
-            return [p.strip().lower() for p in value.replace(";", ",").split(",") if p.strip()]
-        return value
+            value = value.replace(";", ",").split(",")
+        if not isinstance(value, list | tuple | set | frozenset):
+            return value
+        hosts = [str(h).strip().lower().rstrip(".") for h in value if str(h).strip()]
+        for host in hosts:
+            if "/" in host or " " in host or host.startswith("["):
+                raise ValueError(
+                    f"{host!r} is not a host name; list names or addresses such as "
+                    "wiki.intranet,10.0.0.5 (no scheme, path or brackets)"
+                )
+        return hosts
 
     @field_validator("default_timezone")
     @classmethod

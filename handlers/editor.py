@@ -50,6 +50,7 @@ from bot.editorial.retraction import retract
 from bot.editorial.scheduling import editor_timezone, publish_due
 from bot.editorial.when import BadTime, parse_when
 from bot.i18n import t
+from bot.ingest.fetch import fetcher_for
 from bot.render import Rendered, esc
 from bot.render import editor as render
 from bot.services import get_services
@@ -138,6 +139,7 @@ async def post_command(scope: Scope) -> None:
             source,
             actor_id=_actor(scope),
             now=scope.services.clock(),
+            fetcher=fetcher_for(scope.services.settings),
         )
     except PostError as exc:
         await scope.reply(render.post_error(scope.language, exc.reason, exc.values))

@@ -18,6 +18,7 @@ SETTING_NAMES = (
     "ADMIN_IDS",
     "DEFAULT_TIMEZONE",
     "SEND_RATE_LIMIT",
+    "FETCH_ALLOW_HOSTS",
 )
 
 
@@ -43,12 +44,14 @@ def test_values_come_from_a_dotenv_file(tmp_path: Path) -> None:
         "ADMIN_IDS=11, 22\nDEFAULT_TIMEZONE=Asia/Shanghai\n"
         "DATABASE_URL=postgresql://postgres@127.0.0.1:5432/news\n"
         "TELEGRAM_API_URL=http://127.0.0.1:8081/\n"
+        "FETCH_ALLOW_HOSTS=Wiki.Intranet., 10.0.0.5\n"
     )
     settings = load_settings()
     assert settings.admin_ids == [11, 22]
     assert settings.default_timezone == "Asia/Shanghai"
     assert settings.database_url == "postgresql+asyncpg://postgres@127.0.0.1:5432/news"
     assert settings.bot_base_url == "http://127.0.0.1:8081/bot"
+    assert settings.fetch_allow_hosts == ["wiki.intranet", "10.0.0.5"]
 
 
 @pytest.mark.parametrize(
@@ -58,6 +61,7 @@ def test_values_come_from_a_dotenv_file(tmp_path: Path) -> None:
         ("DEFAULT_TIMEZONE", "Mars/Olympus", "IANA time zone"),
         ("DATABASE_URL", "mysql://x", "sqlite:/// or postgresql://"),
         ("TELEGRAM_API_URL", "api.telegram.org", "http(s) URL"),
+        ("FETCH_ALLOW_HOSTS", "wiki.corp,http://10.0.0.5/", "not a host name"),
     ],
 )
 def test_a_malformed_setting_is_named_with_how_to_fix_it(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -19,9 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import publishing
 from bot.editorial.content import digest_entries, load
 from bot.editorial.refs import ContentRef
-from bot.ingest.detect import Known, parse_any, parse_bytes
-from bot.ingest.fetch import FetchedPage, FetchError, fetch
+from bot.ingest.decoding import NotText
+from bot.ingest.detect import Known
+from bot.ingest.fetch import Fetcher, FetchError, fetch
 from bot.ingest.model import ParsedDocument, ParseError, Skipped
+from bot.ingest.reading import parse_document, parse_text
 from bot.ingest.service import IngestError, ingest, load_known
 from storage import audit
 from storage.models import ContentStatus, DailyReport, Digest, Entry
@@ -29,8 +30,6 @@ from storage.models import ContentStatus, DailyReport, Digest, Entry
 _UNSENT = (ContentStatus.DRAFT, ContentStatus.SCHEDULED)
 ALLOWED_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm")
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
-
-Fetcher = Callable[[str], Awaitable[FetchedPage]]
 
 
 class PostError(Exception):
@@ -78,20 +77,35 @@ def single_link(text: str) -> str | None:
 async def read_source(
     source: PostSource, known: Known, *, fetcher: Fetcher = fetch
 ) -> ParsedDocument:
-    """Parse what the editor sent (fetching a lone link); PostError says what went wrong."""
+    """Parse what the editor sent (fetching a lone link); PostError says what went wrong.
+
+    Parsing runs in a worker thread: the bot keeps answering while a large page is read.
+    """
     try:
         if source.data is not None:
             check_upload(source.filename, len(source.data))
-            return parse_bytes(source.data, filename=source.filename, known=known)
+            try:
+                return await parse_document(source.data, filename=source.filename, known=known)
+            except NotText as exc:
+                raise PostError("not_text", name=source.filename or "?", error=exc) from None
         text = source.text or ""
         link = single_link(text)
         if link is not None:
             try:
                 page = await fetcher(link)
             except FetchError as exc:
-                raise PostError("fetch_error", reason=str(exc)) from None
-            return parse_bytes(page.body, content_type=page.content_type, url=page.url, known=known)
-        return parse_any(text, known=known)
+                raise PostError("fetch_error", error=exc) from None
+            try:
+                return await parse_document(
+                    page.body,
+                    content_type=page.content_type,
+                    charset=page.charset,
+                    url=page.url,
+                    known=known,
+                )
+            except NotText as exc:
+                raise PostError("not_text", name=link, error=exc) from None
+        return await parse_text(text, known=known)
     except ParseError as exc:
         if exc.line:
             raise PostError("parse_error_line", line=exc.line, reason=exc.reason) from None

@@ -1,7 +1,9 @@
 """`digestbot ingest PATH|URL [--kind ...] [--dry-run] [--json] [--publish]`.
 
 Exit codes: 0 stored (or nothing new to store), 1 the source could not be read or fetched,
-2 the document could not be parsed or stored (nothing is stored then).
+2 the document is not text or could not be parsed or stored (nothing is stored then).
+Links go through the same guarded client as /post (FETCH_ALLOW_HOSTS, size and time caps),
+and parsing runs in a worker thread like the chat's.
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from typing import Any, TextIO
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings
-from bot.ingest.detect import Known, parse_bytes
-from bot.ingest.fetch import FetchError, fetch
+from bot.ingest.decoding import NotText
+from bot.ingest.detect import Known
+from bot.ingest.fetch import FetchError, fetch_document
 from bot.ingest.model import Kind, ParsedDocument, ParseError, Skipped
+from bot.ingest.reading import parse_document
 from bot.ingest.service import IngestError, IngestResult, ingest, load_known
 from bot.ingest.textutil import shorten
 from storage.db import create_engine, create_session_factory
@@ -51,7 +55,7 @@ async def run_ingest(
     source: str = args.source
     kind: Kind | None = getattr(args, "kind", None)
     try:
-        data, filename, content_type, url = await read_source(source)
+        data, filename, content_type, charset, url = await read_source(source, settings)
     except SourceError as exc:
         print(f"digestbot ingest: {exc}", file=err)
         return 1
@@ -65,16 +69,20 @@ async def run_ingest(
             async with create_session_factory(engine)() as session:
                 known = await load_known(session)
         try:
-            parsed = parse_bytes(
+            parsed = await parse_document(
                 data,
                 filename=filename,
                 content_type=content_type,
+                charset=charset,
                 kind=kind,
                 url=url,
                 known=known,
                 today=today,
                 year=getattr(args, "year", None),
             )
+        except NotText as exc:
+            print(f"digestbot ingest: {source} is not a text document: {exc}", file=err)
+            return 2
         except ParseError as exc:
             print(f"digestbot ingest: cannot parse {source}: {exc}", file=err)
             return 2
@@ -105,20 +113,24 @@ async def run_ingest(
         await engine.dispose()
 
 
-async def read_source(source: str) -> tuple[bytes, str | None, str | None, str | None]:
-    """``(bytes, filename, content type, URL)`` of a path, "-" (stdin) or an http(s) URL."""
+Source = tuple[bytes, str | None, str | None, str | None, str | None]
+
+
+async def read_source(source: str, settings: Settings) -> Source:
+    """``(bytes, filename, content type, charset, URL)`` of a path, "-" (stdin) or a link."""
     if source.startswith(("http://", "https://")):
         try:
-            page = await fetch(source)
+            page = await fetch_document(source, settings)
         except FetchError as exc:
-            raise SourceError(str(exc)) from exc
-        return page.body, None, page.content_type, page.url
+            raise SourceError(f"could not fetch {source}: {exc}") from exc
+        return page.body, None, page.content_type, page.charset, page.url
     if source == "-":
-        return sys.stdin.buffer.read(MAX_FILE_BYTES + 1)[:MAX_FILE_BYTES], None, None, None
+        data = await asyncio.to_thread(sys.stdin.buffer.read, MAX_FILE_BYTES + 1)
+        return data[:MAX_FILE_BYTES], None, None, None, None
     return await asyncio.to_thread(_read_file, source)
 
 
-def _read_file(source: str) -> tuple[bytes, str | None, str | None, str | None]:
+def _read_file(source: str) -> Source:
     path = Path(source)
     try:
         if not path.is_file():
@@ -128,7 +140,7 @@ def _read_file(source: str) -> tuple[bytes, str | None, str | None, str | None]:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise SourceError(f"{source} is {size} bytes, over the {MAX_FILE_BYTES} byte limit")
-        return path.read_bytes(), path.name, None, None
+        return path.read_bytes(), path.name, None, None, None
     except OSError as exc:
         raise SourceError(f"cannot read {source}: {exc.strerror or exc}") from exc
 

@@ -8,6 +8,7 @@ from datetime import date
 
 from bot.ingest.article import extract_html, parse_article
 from bot.ingest.daily_report import parse_report
+from bot.ingest.decoding import decode_document
 from bot.ingest.digest import looks_like_digest, parse_digest
 from bot.ingest.model import KINDS, Kind, ParsedDocument, ParseError
 from bot.ingest.tagging import DEFAULT_REGIONS, KnownCommentator, RegionSpec
@@ -114,27 +115,26 @@ def parse_bytes(
     *,
     filename: str | None = None,
     content_type: str | None = None,
+    charset: str | None = None,
     kind: Kind | None = None,
     url: str | None = None,
     known: Known | None = None,
     today: date | None = None,
     year: int | None = None,
 ) -> ParsedDocument:
-    """Parse an uploaded or fetched file: HTML goes through trafilatura, text is decoded."""
+    """Parse an uploaded or fetched file: HTML goes through trafilatura, text is parsed as is.
+
+    Either way the bytes must be text (:func:`bot.ingest.decoding.decode_document`, which
+    raises NotText); `charset` is what a server declared. CPU-bound: callers on the event
+    loop use :func:`bot.ingest.reading.parse_document`, which runs this in a worker thread.
+    """
+    text = decode_document(data, declared=charset).text
     name = (filename or "").lower()
     if name.endswith((".html", ".htm", ".xhtml")) or "html" in (content_type or ""):
-        return parse_html_any(data, kind, url=url, known=known, today=today, year=year)
-    text = decode_text(data)
+        return parse_html_any(text, kind, url=url, known=known, today=today, year=year)
     return parse_any(text, kind, url=url, known=known, today=today, year=year)
 
 
 def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else UTF-16 with BOM, else GB18030, else Latin-1."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
+    """The text in `data` (NotText when it is none): :func:`decode_document`'s text."""
+    return decode_document(data).text

@@ -25,6 +25,8 @@ from bot.editorial.retraction import Recipient, RetractOutcome, RetractResult
 from bot.editorial.scheduling import ScheduleOutcome, ScheduleResult
 from bot.editorial.stats import Stats
 from bot.i18n import t
+from bot.ingest.decoding import NotText
+from bot.ingest.fetch import FetchError
 from bot.ingest.model import Skipped
 from bot.render import (
     MAX_MESSAGE_CHARS,
@@ -330,6 +332,12 @@ def ref_in_prompt(text: str | None) -> ContentRef | None:
 
 def post_error(language: str, reason: str, values: dict[str, object]) -> Rendered:
     """Why a /post was refused (PostError's reason and values)."""
+    error = values.get("error")
+    if isinstance(error, FetchError):
+        return Rendered(t(language, "editor.post.fetch_error", reason=error.text(language, esc)))
+    if isinstance(error, NotText):
+        why = esc(error.text(language))
+        return Rendered(t(language, "editor.post.not_text", name=esc(values.get("name")), why=why))
     if reason == "too_big":
         values = {
             "size": size_label(int(str(values["size"]))),

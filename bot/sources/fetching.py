@@ -4,7 +4,7 @@ post's page, through the ingest fetcher and its link-safety check, size cap and 
 from __future__ import annotations
 
 from bot.config import Settings
-from bot.ingest.fetch import FetchedPage, fetch
+from bot.ingest.fetch import FetchedPage, fetch_document
 from bot.sources.feeds import ACCEPTED_TYPES
 
 
@@ -19,11 +19,9 @@ async def fetch_feed(
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    return await fetch(
-        url, allow_hosts=settings.fetch_allow_hosts, headers=headers, content_types=ACCEPTED_TYPES
-    )
+    return await fetch_document(url, settings, accept=ACCEPTED_TYPES, headers=headers)
 
 
 async def fetch_page(url: str, settings: Settings) -> FetchedPage:
     """A post's own page, for a feed entry that only holds an excerpt."""
-    return await fetch(url, allow_hosts=settings.fetch_allow_hosts)
+    return await fetch_document(url, settings)

@@ -149,7 +149,7 @@ async def test_a_private_feed_address_is_refused_when_its_host_is_not_allowed(
     running_bot.user(EDITOR, "Editor")
     reply = await running_bot.command(EDITOR, f"/source add {site.url('/rss.xml')}")
     assert "I could not follow that source" in (reply.text or "")
-    assert "private address" in (reply.text or "")
+    assert "FETCH_ALLOW_HOSTS" in (reply.text or "")
     assert await _sources(running_bot) == []
 
 

@@ -18,6 +18,7 @@ from bot.editorial.refs import ContentRef
 from bot.ingest.detect import Known
 from bot.ingest.fetch import FetchedPage, FetchError
 from bot.ingest.service import load_known
+from bot.render import editor as render
 from storage.models import AuditLog, DailyReport, Entry, ReportItem
 from tests.db_fixtures import Database
 from tests.editorial import factories as f
@@ -82,12 +83,15 @@ async def test_a_link_is_fetched_and_parsed(db: Database) -> None:
 
 async def test_a_broken_link_or_a_malformed_post_stores_nothing(db: Database) -> None:
     async def fetcher(url: str) -> FetchedPage:
-        raise FetchError(f"{url} answered HTTP 404 Not Found")
+        raise FetchError("fetch.http_status", url=url, status=404, reason="Not Found")
 
     with pytest.raises(PostError) as caught:
         await _post(db, PostSource(text="https://example.org/gone"), fetcher=fetcher)
     assert caught.value.reason == "fetch_error"
-    assert "404" in str(caught.value.values["reason"])
+    assert render.post_error("en", caught.value.reason, caught.value.values).text == (
+        "I could not fetch that link: https://example.org/gone answered HTTP 404 Not Found."
+        " Nothing was stored."
+    )
     for text in ["   ", "英文媒体关于中国的报道汇总 2025-09-02\n摘要\n中文标题: 没有编号的标题\n"]:
         with pytest.raises(PostError) as malformed:
             await _post(db, PostSource(text=text))
@@ -114,6 +118,55 @@ async def test_an_oversized_download_is_refused_too() -> None:
     with pytest.raises(PostError) as caught:
         await read_source(PostSource(data=b"x" * (MAX_UPLOAD_BYTES + 1), filename="a.txt"), Known())
     assert caught.value.reason == "too_big"
+
+
+ELF = b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 8
+
+
+@pytest.mark.parametrize(
+    ("data", "why"),
+    [
+        (ELF, "it holds binary data (ELF)"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64), "it holds binary data (PNG)"),
+        (b"plain words\x00\x01\x02 with NUL bytes in them", "it holds binary data."),
+        (bytes(range(0x80, 0x100)) * 8, "not text in any encoding I can read"),
+    ],
+)
+async def test_a_file_that_is_not_text_is_refused_and_stores_nothing(
+    db: Database, data: bytes, why: str
+) -> None:
+    with pytest.raises(PostError) as caught:
+        await _post(db, PostSource(data=data, filename="notes.txt"))
+    assert caught.value.reason == "not_text"
+    text = render.post_error("en", caught.value.reason, caught.value.values).text
+    assert text.startswith("“notes.txt” is not a text document: ") and why in text
+    assert text.endswith("Nothing was stored.")
+    async with db.session_factory() as s:
+        for model in (Entry, DailyReport, ReportItem, AuditLog):
+            assert await s.scalar(select(func.count()).select_from(model)) == 0
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-16", "utf-8-sig"])
+async def test_a_chinese_report_saved_in_a_legacy_encoding_is_read(
+    db: Database, encoding: str
+) -> None:
+    source = PostSource(data=DAILY_REPORT.encode(encoding), filename="review.txt")
+    posted = await _post(db, source)
+    async with db.session_factory() as s:
+        report = await s.get(DailyReport, posted.ref.id)
+        assert report is not None
+        headlines = await s.scalars(select(ReportItem.title_zh).order_by(ReportItem.id))
+        assert list(headlines)[0] == "日本与中国在东京举行稀土会谈"
+
+
+async def test_a_link_whose_body_is_not_text_is_refused(db: Database) -> None:
+    async def fetcher(url: str) -> FetchedPage:
+        return FetchedPage(url, "text/html", ELF, None)
+
+    with pytest.raises(PostError) as caught:
+        await _post(db, PostSource(text="https://example.org/page"), fetcher=fetcher)
+    text = render.post_error("zh", caught.value.reason, caught.value.values).text
+    assert text.startswith("“https://example.org/page” 不是文本文档：其中是二进制数据（ELF）")
 
 
 async def test_warnings_name_what_subscribers_would_miss(db: Database) -> None:

@@ -325,7 +325,7 @@ async def test_a_private_address_is_refused_unless_its_host_is_allowed(
         await service.add(
             db.session_factory, site.url("/rss.xml"), settings=Settings(), actor_id=1, now=clock()
         )
-    assert refused.value.code == "fetch" and "private address" in refused.value.detail
+    assert refused.value.code == "fetch" and "FETCH_ALLOW_HOSTS" in refused.value.detail
     assert await _count(db, Source.id) == 0
 
     allowed = Settings(fetch_allow_hosts="127.0.0.1")  # type: ignore[arg-type]
