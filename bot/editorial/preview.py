@@ -66,7 +66,7 @@ async def build(session: AsyncSession, ref: ContentRef) -> Preview | None:
 
 
 def warnings_for(piece: Entry | ReportItem) -> list[PreviewWarning]:
-    """What a subscriber would miss: a report item without its Chinese title or summary, an
+    """What a subscriber would miss: a report item without its Chinese title or a summary, an
     entry without region or commentator (followers would not get it), a broken link."""
     found: list[PreviewWarning] = []
     if isinstance(piece, ReportItem):
@@ -75,6 +75,8 @@ def warnings_for(piece: Entry | ReportItem) -> list[PreviewWarning]:
             found.append(PreviewWarning(ref, "no_title_zh"))
         if not (piece.summary_zh or "").strip():
             found.append(PreviewWarning(ref, "no_summary_zh"))
+        if not (piece.summary_en or "").strip():
+            found.append(PreviewWarning(ref, "no_summary_en"))
         if not piece.regions:
             found.append(PreviewWarning(ref, "no_region"))
     else:

@@ -20,6 +20,7 @@ from datetime import date, datetime
 
 from rapidfuzz import fuzz, process
 
+from bot.ingest.english_summary import english_summary
 from bot.ingest.model import ParsedDocument, ParsedEntry, ParseError, Skipped
 from bot.ingest.summary import summarize
 from bot.ingest.tagging import (
@@ -375,6 +376,7 @@ def _entry(
     return ParsedEntry(
         text=text,
         summary=summary,
+        summary_en=english_summary(text),
         title=headline,
         title_zh=title_zh,
         url=url,

@@ -45,6 +45,7 @@ class ParsedEntry:
     """One storable piece: a digest commentary paragraph, a report item or an article."""
 
     text: str
+    # A report item's Chinese summary; an entry's summary in the document's language.
     summary: str
     title: str | None = None
     title_zh: str | None = None
@@ -58,12 +59,15 @@ class ParsedEntry:
     # Digest: the section heading; report: the item number as text.
     section: str | None = None
     line: int | None = None
+    # Report items: the lead of the English article ("" when there is no English prose).
+    summary_en: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
             "title": self.title,
             "title_zh": self.title_zh,
             "summary": self.summary,
+            "summary_en": self.summary_en,
             "text": self.text,
             "url": self.url,
             "regions": list(self.regions),

@@ -429,6 +429,7 @@ async def _ingest_report(store: _Store, parsed: ParsedDocument) -> IngestResult:
             headline=parsed_item.title or parsed_item.summary[:200],
             title_zh=parsed_item.title_zh,
             summary_zh=parsed_item.summary or None,
+            summary_en=parsed_item.summary_en or None,
             url=parsed_item.url,
             text=parsed_item.text,
             status=ContentStatus.DRAFT,

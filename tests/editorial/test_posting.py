@@ -122,6 +122,7 @@ async def test_warnings_name_what_subscribers_would_miss(db: Database) -> None:
         report = await f.report(s, [("Headline", ())])
         report.items[0].title_zh = None
         report.items[0].summary_zh = " "
+        report.items[0].summary_en = None
         await s.flush()
         entry_preview = await preview.build(s, ContentRef("e", entry.id))
         report_preview = await preview.build(s, ContentRef("r", report.id))
@@ -135,5 +136,6 @@ async def test_warnings_name_what_subscribers_would_miss(db: Database) -> None:
     assert [(w.ref, w.code) for w in report_preview.warnings] == [
         (i, "no_title_zh"),
         (i, "no_summary_zh"),
+        (i, "no_summary_en"),
         (i, "no_region"),
     ]

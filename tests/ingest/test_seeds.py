@@ -83,6 +83,17 @@ def test_daily_report_is_dated_from_its_title_with_33_items() -> None:
         assert entry.date == date(2025, 8, 29)
 
 
+def test_every_report_item_gets_a_short_english_summary_from_its_article() -> None:
+    for entry in parse_report(seed("001")).entries:
+        summary = entry.summary_en
+        assert summary and summary != entry.title and len(summary) <= 480
+        assert 1 <= len(split_sentences(summary)) <= 3
+        # The first sentence of the summary is a sentence of the article, not page furniture.
+        assert split_sentences(summary)[0] in entry.text
+        for furniture in ("Catch up on", "please consider", "Additional reporting", "http"):
+            assert furniture not in summary
+
+
 def test_the_first_paragraph_comes_clean_off_the_glued_url() -> None:
     first = parse_report(seed("001")).entries[0]
     assert first.url.endswith("/how-china-can-help-rewrite-future-indonesian-palm-oil")
@@ -160,6 +171,7 @@ def test_each_seed_is_detected_as_its_kind(prefix: str, kind: str, entries: int)
             "title",
             "title_zh",
             "summary",
+            "summary_en",
             "text",
             "url",
             "regions",

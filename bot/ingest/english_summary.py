@@ -1,0 +1,132 @@
+"""The English summary of a report item, made offline from its English article at ingest.
+
+News puts its point first, so the summary is the article's lead: its first sentences of prose,
+once the page furniture that trafilatura and copy-paste leave behind is gone (bylines,
+datelines, photo captions, "Subscribe" and "Advertisement" lines, "Additional reporting by").
+Direct quotes, questions and fragments are passed over: they rarely stand on their own.
+Sentences are split by pysbd (rule based, no data to download), so "U.S.", "Mr." and "p.m."
+do not end a sentence.
+
+An article with no usable English prose gets "" (never its headline): the editor's preview
+then says the summary is missing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+import pysbd
+
+from bot.ingest.textutil import MONTH_RE, collapse_spaces, has_cjk
+
+MAX_SENTENCES = 3
+MAX_CHARS = 480
+# Only the opening of an article is read: the lead is what summarises it, and pysbd costs
+# about a millisecond a sentence.
+_LEAD_CHARS = 3000
+_MIN_WORDS = 6
+
+# A whole paragraph of page furniture.
+_BOILERPLATE = re.compile(
+    r"^(?:advertisement|advert|sponsored(?: content)?|subscribe\b|sign up\b|sign in\b|"
+    r"log in\b|register\b|newsletter\b|read more\b|read next\b|related\b|recommended\b|"
+    r"more from\b|most read\b|share\b|listen to this article\b|follow us\b|click here\b|"
+    r"catch up on\b|you (?:may|might) also like\b|(?:additional )?reporting by\b|"
+    r"(?:written|edited|compiled|translated) by\b|editing by\b|by [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}"
+    r"(?:,? (?:and|&) [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3})?\s*$|"
+    r"(?:photo|photograph|picture|image|video|graphic|illustration|file photo)s?\s*[:：/]|"
+    r"updated\s*[:：]|published\s*[:：]|copyright\b|©|all rights reserved\b|"
+    r"this (?:article|story) (?:first appeared|was (?:first )?published|originally appeared)\b)",
+    re.IGNORECASE,
+)
+# Furniture anywhere in a paragraph: a caption's credit, a plea to subscribe.
+_FURNITURE = re.compile(
+    r"(?:\bPhoto(?:graph)?s?\s*:|\bImage\s*:|\(Photo\b|Getty Images|\bPhoto credit\b|"
+    r"please consider\s*(?:subscribing\b|\.|$)|\bsubscribe (?:now|today|to our)\b|"
+    r"\bAll rights reserved\b|\bmin(?:ute)? read\b)",
+    re.IGNORECASE,
+)
+# "BEIJING, Aug 28 (Reuters) - " or "WASHINGTON — " in front of the first sentence.
+_DATELINE = re.compile(
+    rf"^(?:[A-Z][A-Z .'’-]{{2,40}}(?:,\s*(?:{MONTH_RE}\s*\d{{1,2}}|[A-Z][a-z]+))?"
+    r"(?:\s*\([A-Za-z .]{2,30}\))?\s*[-–—:]\s+)"
+)
+_QUOTE_OPEN = ("“", '"', "‘", "'")
+_URL = re.compile(r"https?://\S+")
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> pysbd.Segmenter:
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def english_summary(
+    text: str | None, *, max_sentences: int = MAX_SENTENCES, max_chars: int = MAX_CHARS
+) -> str:
+    """The article's lead in at most ``max_sentences`` sentences and ``max_chars`` characters."""
+    chosen: list[str] = []
+    length = 0
+    for sentence in _lead_sentences(text or ""):
+        if not _stands_alone(sentence):
+            continue
+        if chosen and length + len(sentence) + 1 > max_chars:
+            break
+        chosen.append(sentence)
+        length += len(sentence) + 1
+        if len(chosen) >= max_sentences:
+            break
+    return _clip(" ".join(chosen), max_chars)
+
+
+def prose_paragraphs(text: str) -> list[str]:
+    """The article's paragraphs that are prose, furniture left out."""
+    found: list[str] = []
+    for raw in re.split(r"\n+", text):
+        paragraph = collapse_spaces(_URL.sub("", raw))
+        if not paragraph or _BOILERPLATE.match(paragraph) or _FURNITURE.search(paragraph):
+            continue
+        if has_cjk(paragraph) and _cjk_share(paragraph) > 0.3:
+            continue  # a Chinese note pasted into the English article
+        if paragraph[-1] not in ".!?”’\"')…" and len(paragraph) < 120:
+            continue  # a subheading, a caption or a label: prose ends in punctuation
+        found.append(paragraph)
+    return found
+
+
+def _lead_sentences(text: str) -> Iterator[str]:
+    """Sentences of the opening paragraphs, split as they are asked for."""
+    used = 0
+    for index, paragraph in enumerate(prose_paragraphs(text[: _LEAD_CHARS * 2])):
+        if index == 0:
+            paragraph = _DATELINE.sub("", paragraph, count=1)
+        for sentence in _segmenter().segment(paragraph):
+            if sentence.strip():
+                yield sentence.strip()
+        used += len(paragraph)
+        if used >= _LEAD_CHARS:
+            return
+
+
+def _stands_alone(sentence: str) -> bool:
+    """Whether a sentence can be read without the ones around it."""
+    if len(sentence.split()) < _MIN_WORDS or sentence.endswith("?"):
+        return False
+    if sentence.startswith(_QUOTE_OPEN) or sentence.endswith((":", ",", ";")):
+        return False
+    return sentence[0].isupper() or sentence[0].isdigit()
+
+
+def _cjk_share(text: str) -> float:
+    return sum(1 for ch in text if "\u3400" <= ch <= "\u9fff") / len(text)
+
+
+def _clip(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:") + "…"
