@@ -150,7 +150,9 @@ def parse_article(
         summary=summary,
         title=found_title,
         url=canonical,
-        regions=tag_regions(titles=(found_title, tag_text), text=body, regions=regions),
+        regions=tag_regions(
+            titles=(found_title, tag_text), summary=summary, text=body, regions=regions
+        ),
         commentators=tuple(people),
         outlet=outlet or outlet_from_url(canonical),
         date=published,

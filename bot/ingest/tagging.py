@@ -1,14 +1,16 @@
 """Which of the newsletter's regions a text is about, and which known commentators it names.
 
 Everything the newsletter covers is about China, so a region here means "China and X": an
-item is tagged ``us-china`` when it is about the United States, not when it mentions China.
+item is tagged ``us-china`` when it is about US-China relations (or about the US's own
+China-related affairs), not when it mentions the United States in passing.
 
 Matching is keyword based, in English (whole words, case-sensitive so that "US" is not "us"
 and "Polish" is not "polish") and Chinese (substrings; single characters only where they are
 unambiguous, e.g. 俄). Phrases that contain a keyword but mean something else ("US$",
 "Latin America", 埃塞俄比亚) are listed per region and never count.
 
-A passing mention is not enough: see :func:`tag_regions` for how evidence is weighed.
+Mentions are weighed by where they are and by what the sentence around them says: see
+:func:`tag_regions`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from functools import lru_cache
 from typing import TypeVar
 
 from bot.ingest.model import ParsedCommentator
+from bot.ingest.summary import split_sentences
 from bot.ingest.textutil import has_cjk
 
 
@@ -32,6 +35,8 @@ class RegionSpec:
     # Phrases containing a keyword that must not count for this region.
     en_not: tuple[str, ...] = ()
     zh_not: tuple[str, ...] = ()
+    # Phrases that by themselves say "China and this region" (中美, Sino-Japanese).
+    relation: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +261,7 @@ DEFAULT_REGIONS: tuple[RegionSpec, ...] = (
         ),
         en_not=(
             "US$",
+            "US Open",
             "Latin America",
             "Latin American",
             "South America",
@@ -266,6 +272,20 @@ DEFAULT_REGIONS: tuple[RegionSpec, ...] = (
             "African Americans",
         ),
         zh_not=("美中不足",),
+        relation=(
+            "US-China",
+            "U.S.-China",
+            "China-US",
+            "China-U.S.",
+            "Sino-US",
+            "Sino-U.S.",
+            "Sino-American",
+            "US-Chinese",
+            "中美",
+            "美中",
+            "对美",
+            "访美",
+        ),
     ),
     RegionSpec(
         slug="europe",
@@ -311,6 +331,22 @@ DEFAULT_REGIONS: tuple[RegionSpec, ...] = (
             "默茨",
         ),
         en_not=("Paris Agreement", "French fries", "New England"),
+        relation=(
+            "EU-China",
+            "China-EU",
+            "China-Europe",
+            "Europe-China",
+            "Sino-European",
+            "中欧峰会",
+            "中欧关系",
+            "中欧贸易",
+            "中欧班列",
+            "中德",
+            "中法",
+            "中英",
+            "访欧",
+            "对欧",
+        ),
     ),
     RegionSpec(
         slug="japan",
@@ -354,6 +390,15 @@ DEFAULT_REGIONS: tuple[RegionSpec, ...] = (
         en_not=("Sea of Japan",),
         # 日本海 is the sea; 日本海军 / 日本海上自卫队 are Japan's navy (longer, so they win).
         zh_not=("今日美国", "节日美", "日本海"),
+        relation=(
+            "Sino-Japanese",
+            "Japan-China",
+            "China-Japan",
+            "中日",
+            "日中",
+            "访日",
+            "对日",
+        ),
     ),
     RegionSpec(
         slug="africa",
@@ -385,6 +430,7 @@ DEFAULT_REGIONS: tuple[RegionSpec, ...] = (
             "纳米比亚",
         ),
         en_not=("African American", "African Americans", "Guinea pig", "Papua New Guinea"),
+        relation=("China-Africa", "Africa-China", "Sino-African", "FOCAC", "中非合作", "中非关系", "对非"),
     ),
     RegionSpec(
         slug="russia",
@@ -407,6 +453,7 @@ DEFAULT_REGIONS: tuple[RegionSpec, ...] = (
         ),
         zh=("俄", "莫斯科", "普京", "克里姆林宫", "拉夫罗夫", "苏联", "卢布"),
         zh_not=("埃塞俄比亚", "俄亥俄", "俄勒冈"),
+        relation=("Sino-Russian", "Russia-China", "China-Russia", "中俄", "俄中"),
     ),
 )
 
@@ -521,6 +568,61 @@ def count_region_mentions(
     return counts
 
 
+# China as an actor in a sentence: with a region in the same sentence, the sentence is about
+# the two of them ("Beijing protested to Tokyo", "中方对美方表示不满").
+_CHINA_ACTOR = re.compile(
+    r"\b(?:China|Chinese|Beijing|Sino|PRC|CCP|Xi|Zhongnanhai)\b|"
+    r"\b(?:the two|both) (?:countries|governments|sides|neighbours|neighbors)\b|"
+    r"中国|中方|中共|北京|习近平|[访对来在赴驻涉援]华|华为|两国|双边|双方"
+)
+# What relations are made of: diplomacy, trade measures, security, money between states.
+_RELATION_CUE = re.compile(
+    r"\b(?:ties|relations?|relationship|talks|negotiat\w*|dialogue|summit|visit\w*|envoys?|"
+    r"ambassadors?|embass(?:y|ies)|diplomat\w*|ministers?|minist(?:ry|ries)|tariffs?|duties|"
+    r"levies|sanction\w*|trade|truce|export controls?|entity list|blacklist\w*|"
+    r"bans?|banned|curbs?|restrict\w*|retaliat\w*|countermeasures?|protest\w*|dispute\w*|"
+    r"tensions?|rival\w*|confront\w*|drills?|exercises?|patrol\w*|warships?|military|"
+    r"coast ?guard|espionage|spy\w*|accus\w*|condemn\w*|warn\w*|pressed|press(?:es|ing)? "
+    r"(?:Beijing|China|Tokyo|Washington|Moscow|Brussels)|loans?|lenders?|debt|owes|"
+    r"investment|invest\w*|aid|alliance|allies|ally|partnership|cooperation|bilateral)\b|"
+    r"关系|会谈|会晤|谈判|磋商|对话|峰会|访问|访华|出访|大使|使馆|外长|外交|部长|关税|制裁|"
+    r"贸易|摩擦|休战|管制|实体清单|黑名单|禁令|限制|反制|抗议|交涉|争端|争议|紧张|对抗|"
+    r"竞争|演习|巡航|巡逻|军事|海警|间谍|施压|警告|指责|谴责|贷款|债务|投资|援助|同盟|盟友|"
+    r"伙伴|合作",
+    re.IGNORECASE,
+)
+_PLAIN, _PAIR, _RELATED = 1.0, 1.5, 2.0
+# Points a region needs: with its name in the title the rest only has to confirm it; without,
+# the summary and the lead must be about it (a company story that names the US twice is not).
+TITLED_THRESHOLD = 4.0
+UNTITLED_THRESHOLD = 6.0
+# A body that keeps coming back to a region is about it, however short: a third of its
+# sentences (at least two) name the region.
+_DENSE_SHARE, _DENSE_POINTS = 1 / 3, 2.0
+
+
+def _sentence_weights(
+    text: str | None, regions: Sequence[RegionSpec]
+) -> list[tuple[dict[str, int], float]]:
+    """Per sentence naming a region: its regions and how strongly it ties them to China."""
+    if not text:
+        return []
+    found: list[tuple[dict[str, int], float]] = []
+    for sentence in split_sentences(text):
+        mentions = count_region_mentions(sentence, regions)
+        if not mentions:
+            continue
+        weight = _PLAIN
+        if _CHINA_ACTOR.search(sentence):
+            weight = _RELATED if _RELATION_CUE.search(sentence) else _PAIR
+        found.append((mentions, weight))
+    return found
+
+
+def _relation_phrases(text: str, regions: Sequence[RegionSpec]) -> set[str]:
+    return {r.slug for r in regions if any(p in text for p in r.relation)}
+
+
 def tag_regions(
     *,
     titles: Iterable[str | None] = (),
@@ -530,26 +632,63 @@ def tag_regions(
 ) -> tuple[str, ...]:
     """The regions a piece is about, in the order of ``regions``.
 
-    Evidence is weighed so that a passing mention does not tag: a keyword in a title (English
-    or Chinese) decides on its own; in the summary each mention counts 1; in the body the
-    first paragraph counts 1 per mention and the rest 1/2 (an article on Indonesian palm oil
-    that names the United States twice as one buyer among five is not about the US). A region
-    is tagged at 2 points, or when it has half as many mentions as the most-mentioned region
-    and at least 3 of its own.
+    Each sentence naming a region weighs 1, 1.5 when it also names China as an actor (China,
+    Beijing, 中方, "the two countries"), 2 when it also has a relation cue (ties, talks,
+    tariffs, sanctions, summit, drills, loans, 关税, 会谈...) or is itself a relation phrase
+    (中美, Sino-Japanese). Where it is decides how much it counts: the title (English or
+    Chinese) gives 3 and up to 2 more for a relation; the summary up to 4 points; the lead
+    paragraph up to 3; the rest of the body a quarter, up to 3. A region is tagged at
+    :data:`TITLED_THRESHOLD` points when the title names it, at :data:`UNTITLED_THRESHOLD`
+    otherwise, and never without a sentence that pairs it with China in the title, summary
+    or lead (or, deeper in the body, one with a relation cue too): a typhoon that passes
+    Okinawa on its way to Shanghai is not about Japan.
     """
     scores: dict[str, float] = {}
+    related: set[str] = set()
+    titled: set[str] = set()
+
+    def add(slug: str, points: float) -> None:
+        scores[slug] = scores.get(slug, 0.0) + points
+
     title_text = " \n ".join(t for t in titles if t)
+    title_weights = _sentence_weights(title_text.replace(" \n ", ". "), regions)
+    bonus: dict[str, float] = {}
+    for mentions, weight in title_weights:
+        for slug in mentions:
+            bonus[slug] = max(bonus.get(slug, 0.0), weight - _PLAIN)
     for slug in count_region_mentions(title_text, regions):
-        scores[slug] = scores.get(slug, 0.0) + 3.0
-    for slug, n in count_region_mentions(summary, regions).items():
-        scores[slug] = scores.get(slug, 0.0) + min(n, 3)
-    if text:
-        lead, _, rest = text.partition("\n")
-        for slug, n in count_region_mentions(lead, regions).items():
-            scores[slug] = scores.get(slug, 0.0) + min(n, 3)
-        for slug, n in count_region_mentions(rest, regions).items():
-            scores[slug] = scores.get(slug, 0.0) + min(n, 8) / 2
-    return tuple(r.slug for r in regions if scores.get(r.slug, 0.0) >= 2.0)
+        titled.add(slug)
+        add(slug, 3.0 + 2 * bonus.get(slug, 0.0))
+
+    lead, _, rest = (text or "").strip().partition("\n")
+    zones = ((summary, 1.0, 4.0, _PAIR), (lead, 1.0, 3.0, _PAIR), (rest, 0.25, 3.0, _RELATED))
+    for zone, factor, cap, relating in zones:
+        zone_points: dict[str, float] = {}
+        for mentions, weight in _sentence_weights(zone, regions):
+            for slug in mentions:
+                zone_points[slug] = zone_points.get(slug, 0.0) + weight * factor
+                if weight >= relating:
+                    related.add(slug)
+        for slug, points in zone_points.items():
+            add(slug, min(points, cap))
+    body = _sentence_weights(text, regions)
+    sentences = max(1, len(split_sentences(text))) if text else 1
+    for slug in {slug for mentions, _ in body for slug in mentions}:
+        naming = sum(1 for mentions, _ in body if slug in mentions)
+        if naming >= 2 and naming / sentences >= _DENSE_SHARE:
+            add(slug, _DENSE_POINTS)
+    for mentions, weight in title_weights:
+        if weight > _PLAIN:
+            related.update(mentions)
+    for zone in (title_text, summary or "", lead):
+        related |= _relation_phrases(zone, regions)
+
+    chosen = []
+    for spec in regions:
+        needed = TITLED_THRESHOLD if spec.slug in titled else UNTITLED_THRESHOLD
+        if spec.slug in related and scores.get(spec.slug, 0.0) >= needed:
+            chosen.append(spec.slug)
+    return tuple(chosen)
 
 
 def regions_in_heading(
