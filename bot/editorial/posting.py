@@ -21,7 +21,7 @@ from bot.editorial.content import digest_entries, load
 from bot.editorial.refs import ContentRef
 from bot.ingest.detect import Known, parse_any, parse_bytes
 from bot.ingest.fetch import FetchedPage, FetchError, fetch
-from bot.ingest.model import ParsedDocument, ParseError, Skipped
+from bot.ingest.model import CutOff, ParsedDocument, ParseError, Skipped
 from bot.ingest.service import IngestError, ingest, load_known
 from storage import audit
 from storage.models import ContentStatus, DailyReport, Digest, Entry
@@ -56,6 +56,7 @@ class Posted:
     ref: ContentRef
     duplicate: bool  # stored before: the ref is the earlier draft or publication
     skipped: tuple[Skipped, ...] = ()
+    cut_off: CutOff | None = None  # the text seems to stop before its end
 
 
 def check_upload(filename: str | None, size: int | None) -> None:
@@ -132,7 +133,7 @@ async def store(
         ref = ContentRef("e", result.matched_entry_ids[0])
     else:
         raise PostError("nothing")
-    return Posted(ref, result.duplicate, tuple(result.skipped))
+    return Posted(ref, result.duplicate, tuple(result.skipped), result.cut_off)
 
 
 class PublishOutcome(enum.StrEnum):

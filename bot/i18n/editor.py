@@ -204,6 +204,55 @@ MESSAGES: dict[str, dict[str, str]] = {
             "请先用 /post 发布文摘文档，再用 /digest &lt;链接&gt; d&lt;编号&gt;"
         ),
     },
+    "editor.warn.cut_off_intro": {
+        "en": (
+            "{ref}: the introduction lists {listed} commentators, {found} entries found — the"
+            " text looks cut off; paste the rest before publishing"
+        ),
+        "zh": "{ref}：导语列出 {listed} 位评论员，只找到 {found} 条评论 — 文本似乎不完整，请补全后再发布",
+    },
+    "editor.warn.cut_off_intro_one": {
+        "en": (
+            "{ref}: the introduction lists {listed} commentators, 1 entry found — the text"
+            " looks cut off; paste the rest before publishing"
+        ),
+        "zh": "{ref}：导语列出 {listed} 位评论员，只找到 1 条评论 — 文本似乎不完整，请补全后再发布",
+    },
+    "editor.warn.cut_off_entry": {
+        "en": (
+            "{ref}: the text stops mid-sentence in its last entry — it looks cut off; paste"
+            " the rest before publishing"
+        ),
+        "zh": "{ref}：文本在最后一条评论中途中断 — 似乎不完整，请补全后再发布",
+    },
+    "editor.warn.cut_off_headlines": {
+        "en": (
+            "{ref}: the headline list names {listed} stories, {found} items found — the text"
+            " looks cut off; paste the rest before publishing"
+        ),
+        "zh": "{ref}：标题列表列出 {listed} 篇报道，只找到 {found} 条 — 文本似乎不完整，请补全后再发布",
+    },
+    "editor.warn.cut_off_headlines_one": {
+        "en": (
+            "{ref}: the headline list names {listed} stories, 1 item found — the text looks"
+            " cut off; paste the rest before publishing"
+        ),
+        "zh": "{ref}：标题列表列出 {listed} 篇报道，只找到 1 条 — 文本似乎不完整，请补全后再发布",
+    },
+    "editor.warn.cut_off_item": {
+        "en": (
+            "{ref}: the text stops mid-sentence in item {item} — it looks cut off; paste the"
+            " rest before publishing"
+        ),
+        "zh": "{ref}：文本在第 {item} 条中途中断 — 似乎不完整，请补全后再发布",
+    },
+    "editor.warn.cut_off_articles": {
+        "en": (
+            "{ref}: the text stops in the article of item {item} and later items have no"
+            " article ({missing}) — it looks cut off"
+        ),
+        "zh": "{ref}：文本在第 {item} 条的正文处中断，其后 {missing} 条没有正文 — 似乎不完整",
+    },
     "editor.warn.skipped": {
         "en": "not stored: {what} ({why})",
         "zh": "未保存：{what}（{why}）",

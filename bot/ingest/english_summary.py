@@ -80,12 +80,17 @@ def english_summary(
     return _clip(" ".join(chosen), max_chars)
 
 
+def is_furniture(paragraph: str) -> bool:
+    """A byline, caption, credit or plea to subscribe rather than the article's prose."""
+    return bool(_BOILERPLATE.match(paragraph) or _FURNITURE.search(paragraph))
+
+
 def prose_paragraphs(text: str) -> list[str]:
     """The article's paragraphs that are prose, furniture left out."""
     found: list[str] = []
     for raw in re.split(r"\n+", text):
         paragraph = collapse_spaces(_URL.sub("", raw))
-        if not paragraph or _BOILERPLATE.match(paragraph) or _FURNITURE.search(paragraph):
+        if not paragraph or is_furniture(paragraph):
             continue
         if has_cjk(paragraph) and _cjk_share(paragraph) > 0.3:
             continue  # a Chinese note pasted into the English article

@@ -430,7 +430,15 @@ DEFAULT_REGIONS: tuple[RegionSpec, ...] = (
             "纳米比亚",
         ),
         en_not=("African American", "African Americans", "Guinea pig", "Papua New Guinea"),
-        relation=("China-Africa", "Africa-China", "Sino-African", "FOCAC", "中非合作", "中非关系", "对非"),
+        relation=(
+            "China-Africa",
+            "Africa-China",
+            "Sino-African",
+            "FOCAC",
+            "中非合作",
+            "中非关系",
+            "对非",
+        ),
     ),
     RegionSpec(
         slug="russia",
