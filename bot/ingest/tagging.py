@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeVar
 
+from sentencex import segment
+
 from bot.ingest.model import ParsedCommentator
 from bot.ingest.summary import split_sentences
 from bot.ingest.textutil import has_cjk
@@ -551,55 +553,95 @@ def _region_matcher(regions: tuple[RegionSpec, ...]) -> _RegionMatcher:
     )
 
 
-def count_region_mentions(
-    text: str | None, regions: Sequence[RegionSpec] = DEFAULT_REGIONS
-) -> dict[str, int]:
-    """How often each region's keywords occur in ``text`` (regions with none are absent)."""
-    counts: dict[str, int] = {}
-    if not text:
-        return counts
+def _mentions(text: str, regions: Sequence[RegionSpec]) -> list[tuple[int, tuple[int, ...]]]:
+    """Where ``text`` names a region: (offset, indexes of the regions that keyword counts for)."""
     matcher = _by_identity(regions, _region_matcher)
-    hits = [0] * len(matcher.slugs)
     lookup = matcher.lookup
+    found: list[tuple[int, tuple[int, ...]]] = []
     for m in matcher.en.finditer(text):
         start = m.start()
         if start and (text[start - 1].isalnum() or text[start - 1] in "._"):
             continue
-        for index in lookup[m.group(0)]:
-            hits[index] += 1
+        if lookup[m.group(0)]:
+            found.append((start, lookup[m.group(0)]))
     for m in matcher.zh.finditer(text):
-        for index in lookup[m.group(0)]:
+        if lookup[m.group(0)]:
+            found.append((m.start(), lookup[m.group(0)]))
+    return found
+
+
+def count_region_mentions(
+    text: str | None, regions: Sequence[RegionSpec] = DEFAULT_REGIONS
+) -> dict[str, int]:
+    """How often each region's keywords occur in ``text`` (regions with none are absent)."""
+    if not text:
+        return {}
+    hits = [0] * len(regions)
+    for _, indexes in _mentions(text, regions):
+        for index in indexes:
             hits[index] += 1
-    for slug, n in zip(matcher.slugs, hits, strict=True):
-        if n > 0:
-            counts[slug] = n
-    return counts
+    return {spec.slug: n for spec, n in zip(regions, hits, strict=True) if n > 0}
 
 
 # China as an actor in a sentence: with a region in the same sentence, the sentence is about
 # the two of them ("Beijing protested to Tokyo", "中方对美方表示不满").
-_CHINA_ACTOR = re.compile(
-    r"\b(?:China|Chinese|Beijing|Sino|PRC|CCP|Xi|Zhongnanhai)\b|"
-    r"\b(?:the two|both) (?:countries|governments|sides|neighbours|neighbors)\b|"
-    r"中国|中方|中共|北京|习近平|[访对来在赴驻涉援]华|华为|两国|双边|双方"
+_ACTOR_EN = ("China", "Chinese", "Beijing", "Sino", "PRC", "CCP", "Xi", "Zhongnanhai")
+_ACTOR_PAIR = ("the two", "both")
+_ACTOR_PAIRED = ("countries", "governments", "sides", "neighbours", "neighbors")
+_ACTOR_ZH: tuple[str, ...] = (
+    "中国",
+    "中方",
+    "中共",
+    "北京",
+    "习近平",
+    "华为",
+    "两国",
+    "双边",
+    "双方",
 )
+_ACTOR_ZH += tuple(f"{c}华" for c in "访对来在赴驻涉援")
 # What relations are made of: diplomacy, trade measures, security, money between states.
-_RELATION_CUE = re.compile(
-    r"\b(?:ties|relations?|relationship|talks|negotiat\w*|dialogue|summit|visit\w*|envoys?|"
-    r"ambassadors?|embass(?:y|ies)|diplomat\w*|ministers?|minist(?:ry|ries)|tariffs?|duties|"
-    r"levies|sanction\w*|trade|truce|export controls?|entity list|blacklist\w*|"
-    r"bans?|banned|curbs?|restrict\w*|retaliat\w*|countermeasures?|protest\w*|dispute\w*|"
-    r"tensions?|rival\w*|confront\w*|drills?|exercises?|patrol\w*|warships?|military|"
-    r"coast ?guard|espionage|spy\w*|accus\w*|condemn\w*|warn\w*|pressed|press(?:es|ing)? "
-    r"(?:Beijing|China|Tokyo|Washington|Moscow|Brussels)|loans?|lenders?|debt|owes|"
-    r"investment|invest\w*|aid|alliance|allies|ally|partnership|cooperation|bilateral)\b|"
-    r"关系|会谈|会晤|谈判|磋商|对话|峰会|访问|访华|出访|大使|使馆|外长|外交|部长|关税|制裁|"
-    r"贸易|摩擦|休战|管制|实体清单|黑名单|禁令|限制|反制|抗议|交涉|争端|争议|紧张|对抗|"
-    r"竞争|演习|巡航|巡逻|军事|海警|间谍|施压|警告|指责|谴责|贷款|债务|投资|援助|同盟|盟友|"
-    r"伙伴|合作",
-    re.IGNORECASE,
+# Stems take any ending ("negotiat" -> negotiations); words stand alone ("ban", not "bank").
+_CUE_STEMS = (
+    "negotiat", "visit", "envoy", "ambassador", "embass", "diplomat", "ministr", "tariff",
+    "sanction", "blacklist", "restrict", "retaliat", "countermeasure", "protest", "dispute",
+    "tension", "rival", "confront", "drill", "exercise", "patrol", "warship", "espionage",
+    "spy", "spies", "accus", "condemn", "warn", "loan", "lender", "invest", "alliance",
+    "partnership", "cooperat", "bilateral",
+)  # fmt: skip
+_CUE_WORDS = (
+    "ties", "relation", "relations", "relationship", "talks", "dialogue", "summit", "summits",
+    "minister", "ministers", "duties", "levies", "trade", "truce", "export control",
+    "export controls", "entity list", "ban", "bans", "banned", "banning", "curb", "curbs",
+    "curbed", "military", "coastguard", "coast guard", "pressed", "debt", "debts", "owes",
+    "aid", "allies", "ally",
+)  # fmt: skip
+_CUE_ZH = (
+    "关系", "会谈", "会晤", "谈判", "磋商", "对话", "峰会", "访问", "访华", "出访", "大使",
+    "使馆", "外长", "外交", "部长", "关税", "制裁", "贸易", "摩擦", "休战", "管制", "实体清单",
+    "黑名单", "禁令", "限制", "反制", "抗议", "交涉", "争端", "争议", "紧张", "对抗", "竞争",
+    "演习", "巡航", "巡逻", "军事", "海警", "间谍", "施压", "警告", "指责", "谴责", "贷款",
+    "债务", "投资", "援助", "同盟", "盟友", "伙伴", "合作",
+)  # fmt: skip
+# Tries, not alternations: a search runs for every sentence that names a region.
+_CHINA_ACTOR = re.compile(
+    rf"\b(?:{trie_regex(_ACTOR_EN)})\b|{trie_regex(_ACTOR_ZH)}|"
+    rf"\b(?:{trie_regex(_ACTOR_PAIR)}) (?:{trie_regex(_ACTOR_PAIRED)})\b"
 )
+_RELATION_CUE = re.compile(
+    rf"\b(?:{trie_regex(_CUE_STEMS)}|(?:{trie_regex(_CUE_WORDS)})\b)|{trie_regex(_CUE_ZH)}"
+)
+
+
+def _weight(sentence: str) -> float:
+    """How strongly a sentence that names a region ties it to China."""
+    if not _CHINA_ACTOR.search(sentence):
+        return _PLAIN
+    return _RELATED if _RELATION_CUE.search(sentence.lower()) else _PAIR
+
+
 _PLAIN, _PAIR, _RELATED = 1.0, 1.5, 2.0
+_SENTENCE_ENDS = (". ", ".\n", ".” ", '." ', "? ", "! ", "。", "！", "？")
 # Points a region needs: with its name in the title the rest only has to confirm it; without,
 # the summary and the lead must be about it (a company story that names the US twice is not).
 TITLED_THRESHOLD = 4.0
@@ -611,20 +653,60 @@ _DENSE_SHARE, _DENSE_POINTS = 1 / 3, 2.0
 
 def _sentence_weights(
     text: str | None, regions: Sequence[RegionSpec]
-) -> list[tuple[dict[str, int], float]]:
-    """Per sentence naming a region: its regions and how strongly it ties them to China."""
+) -> list[tuple[set[str], float]]:
+    """Per sentence naming a region: its regions and how strongly it ties them to China.
+
+    The text is searched once; only the paragraphs that name a region are split into
+    sentences (most of a long article names none, and splitting is what costs).
+    """
     if not text:
         return []
-    found: list[tuple[dict[str, int], float]] = []
-    for sentence in split_sentences(text):
-        mentions = count_region_mentions(sentence, regions)
-        if not mentions:
-            continue
-        weight = _PLAIN
-        if _CHINA_ACTOR.search(sentence):
-            weight = _RELATED if _RELATION_CUE.search(sentence) else _PAIR
-        found.append((mentions, weight))
+    mentions = _mentions(text, regions)
+    if not mentions:
+        return []
+    mentions.sort()
+    found: list[tuple[set[str], float]] = []
+    paragraph_start = 0
+    index = 0
+    while index < len(mentions):
+        at = mentions[index][0]
+        paragraph_start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        paragraph_end = len(text) if end < 0 else end
+        paragraph = text[paragraph_start:paragraph_end]
+        inside = []
+        while index < len(mentions) and mentions[index][0] < paragraph_end:
+            inside.append((mentions[index][0] - paragraph_start, mentions[index][1]))
+            index += 1
+        found += _weigh_paragraph(paragraph, inside, regions)
     return found
+
+
+def _weigh_paragraph(
+    paragraph: str, mentions: list[tuple[int, tuple[int, ...]]], regions: Sequence[RegionSpec]
+) -> list[tuple[set[str], float]]:
+    sentences = split_sentences(paragraph) if has_cjk(paragraph) else segment("en", paragraph)
+    found: list[tuple[set[str], float]] = []
+    offset = 0
+    for sentence in sentences:
+        sentence = sentence.strip()
+        if not sentence:
+            continue
+        start = paragraph.find(sentence, offset)
+        start = offset if start < 0 else start
+        offset = start + len(sentence)
+        slugs = {
+            regions[i].slug for at, indexes in mentions if start <= at < offset for i in indexes
+        }
+        if not slugs:
+            continue
+        found.append((slugs, _weight(sentence)))
+    return found
+
+
+def _sentence_count(text: str) -> int:
+    """Roughly how many sentences ``text`` has (full stops before a space or the end)."""
+    return max(1, sum(text.count(end) for end in _SENTENCE_ENDS) + 1)
 
 
 def _relation_phrases(text: str, regions: Sequence[RegionSpec]) -> set[str]:
@@ -669,18 +751,24 @@ def tag_regions(
         add(slug, 3.0 + 2 * bonus.get(slug, 0.0))
 
     lead, _, rest = (text or "").strip().partition("\n")
-    zones = ((summary, 1.0, 4.0, _PAIR), (lead, 1.0, 3.0, _PAIR), (rest, 0.25, 3.0, _RELATED))
-    for zone, factor, cap, relating in zones:
+    lead_weights = _sentence_weights(lead, regions)
+    rest_weights = _sentence_weights(rest, regions)
+    zones = (
+        (_sentence_weights(summary, regions), 1.0, 4.0, _PAIR),
+        (lead_weights, 1.0, 3.0, _PAIR),
+        (rest_weights, 0.25, 3.0, _RELATED),
+    )
+    for weights, factor, cap, relating in zones:
         zone_points: dict[str, float] = {}
-        for mentions, weight in _sentence_weights(zone, regions):
+        for mentions, weight in weights:
             for slug in mentions:
                 zone_points[slug] = zone_points.get(slug, 0.0) + weight * factor
                 if weight >= relating:
                     related.add(slug)
         for slug, points in zone_points.items():
             add(slug, min(points, cap))
-    body = _sentence_weights(text, regions)
-    sentences = max(1, len(split_sentences(text))) if text else 1
+    body = lead_weights + rest_weights
+    sentences = _sentence_count(text or "")
     for slug in {slug for mentions, _ in body for slug in mentions}:
         naming = sum(1 for mentions, _ in body if slug in mentions)
         if naming >= 2 and naming / sentences >= _DENSE_SHARE:
