@@ -109,6 +109,22 @@ def test_the_indonesian_palm_oil_item_has_no_region_and_the_others_are_sensible(
     assert "japan" in by_title[next(t for t in by_title if t.startswith("Japan warns"))]
 
 
+def test_us_china_means_about_relations_not_a_passing_mention_of_the_us() -> None:
+    by_title = {e.title or "": e.regions for e in parse_report(seed("001")).entries}
+
+    def regions(prefix: str) -> tuple[str, ...]:
+        return by_title[next(t for t in by_title if t.startswith(prefix))]
+
+    # Talks, visas, espionage reports, a mediator between the two: relations.
+    for prefix in ("In Washington, China’s top trade", "Chinese envoy warns", "Singapore can"):
+        assert "us-china" in regions(prefix), prefix
+    assert "us-china" in regions("US report on Chinese ‘spy threat’")
+    # A Chinese company's technology or finances, a central banker on stablecoins: not.
+    for prefix in ("Baidu unveils", "XtalPi’s 615%", "Former China central bank", "China races"):
+        assert "us-china" not in regions(prefix), prefix
+    assert sum("us-china" in r for r in by_title.values()) < len(by_title) / 2
+
+
 def test_the_report_tolerates_crlf_full_width_colons_and_a_missing_overview() -> None:
     text = seed("001")
     plain = parse_report(text).to_json()
