@@ -588,17 +588,7 @@ def count_region_mentions(
 _ACTOR_EN = ("China", "Chinese", "Beijing", "Sino", "PRC", "CCP", "Xi", "Zhongnanhai")
 _ACTOR_PAIR = ("the two", "both")
 _ACTOR_PAIRED = ("countries", "governments", "sides", "neighbours", "neighbors")
-_ACTOR_ZH: tuple[str, ...] = (
-    "中国",
-    "中方",
-    "中共",
-    "北京",
-    "习近平",
-    "华为",
-    "两国",
-    "双边",
-    "双方",
-)
+_ACTOR_ZH: tuple[str, ...] = ("中国", "中方", "中共", "北京", "习近平", "两国", "双边", "双方")
 _ACTOR_ZH += tuple(f"{c}华" for c in "访对来在赴驻涉援")
 # What relations are made of: diplomacy, trade measures, security, money between states.
 # Stems take any ending ("negotiat" -> negotiations); words stand alone ("ban", not "bank").
