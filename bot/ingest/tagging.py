@@ -623,6 +623,11 @@ _RELATION_CUE = re.compile(
 )
 
 
+# A sentence naming a region: plainly, with China as an actor, with a relation cue as well.
+_PLAIN, _PAIR, _RELATED = 1.0, 1.5, 2.0
+_SENTENCE_ENDS = (". ", ".\n", ".” ", '." ', "? ", "! ", "。", "！", "？")
+
+
 def _weight(sentence: str) -> float:
     """How strongly a sentence that names a region ties it to China."""
     if not _CHINA_ACTOR.search(sentence):
@@ -630,8 +635,6 @@ def _weight(sentence: str) -> float:
     return _RELATED if _RELATION_CUE.search(sentence.lower()) else _PAIR
 
 
-_PLAIN, _PAIR, _RELATED = 1.0, 1.5, 2.0
-_SENTENCE_ENDS = (". ", ".\n", ".” ", '." ', "? ", "! ", "。", "！", "？")
 # Points a region needs: with its name in the title the rest only has to confirm it; without,
 # the summary and the lead must be about it (a company story that names the US twice is not).
 TITLED_THRESHOLD = 4.0
@@ -656,7 +659,6 @@ def _sentence_weights(
         return []
     mentions.sort()
     found: list[tuple[set[str], float]] = []
-    paragraph_start = 0
     index = 0
     while index < len(mentions):
         at = mentions[index][0]
@@ -717,7 +719,8 @@ def tag_regions(
     tariffs, sanctions, summit, drills, loans, 关税, 会谈...) or is itself a relation phrase
     (中美, Sino-Japanese). Where it is decides how much it counts: the title (English or
     Chinese) gives 3 and up to 2 more for a relation; the summary up to 4 points; the lead
-    paragraph up to 3; the rest of the body a quarter, up to 3. A region is tagged at
+    paragraph up to 3; the rest of the body a quarter, up to 3; a body where a third of the
+    sentences name the region adds 2 (a short piece about little else). A region is tagged at
     :data:`TITLED_THRESHOLD` points when the title names it, at :data:`UNTITLED_THRESHOLD`
     otherwise, and never without a sentence that pairs it with China in the title, summary
     or lead (or, deeper in the body, one with a relation cue too): a typhoon that passes
