@@ -27,13 +27,19 @@ MAX_CHARS = 480
 _LEAD_CHARS = 3000
 _MIN_WORDS = 6
 
-# A whole paragraph of page furniture.
+# A short line that is a button or a label ("Advertisement", "Read more"): only short, so
+# that a lead such as "Share prices fell..." stays.
+_LABEL = re.compile(
+    r"^(?:advertisement|advert|sponsored(?: content)?|subscribe|sign up|sign in|log in|"
+    r"register|newsletter|read more|read next|related|recommended|more from|most read|share|"
+    r"listen to this article|follow us|click here|you (?:may|might) also like)\b",
+    re.IGNORECASE,
+)
+_LABEL_CHARS = 80
+# A paragraph that is a byline, a dateline stamp, a credit or a copyright line.
 _BOILERPLATE = re.compile(
-    r"^(?:advertisement|advert|sponsored(?: content)?|subscribe\b|sign up\b|sign in\b|"
-    r"log in\b|register\b|newsletter\b|read more\b|read next\b|related\b|recommended\b|"
-    r"more from\b|most read\b|share\b|listen to this article\b|follow us\b|click here\b|"
-    r"catch up on\b|you (?:may|might) also like\b|(?:additional )?reporting by\b|"
-    r"(?:written|edited|compiled|translated) by\b|editing by\b|by [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}"
+    r"^(?:catch up on\b|(?:additional )?reporting by\b|(?:written|edited|compiled|translated) by\b|"
+    r"editing by\b|by [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}"
     r"(?:,? (?:and|&) [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3})?\s*$|"
     r"(?:photo|photograph|picture|image|video|graphic|illustration|file photo)s?\s*[:：/]|"
     r"updated\s*[:：]|published\s*[:：]|copyright\b|©|all rights reserved\b|"
@@ -76,6 +82,8 @@ def english_summary(
 
 def is_furniture(paragraph: str) -> bool:
     """A byline, caption, credit or plea to subscribe rather than the article's prose."""
+    if len(paragraph) <= _LABEL_CHARS and _LABEL.match(paragraph):
+        return True
     return bool(_BOILERPLATE.match(paragraph) or _FURNITURE.search(paragraph.lower()))
 
 

@@ -38,6 +38,11 @@ def test_bylines_captions_and_pleas_to_subscribe_are_not_the_summary() -> None:
     )
 
 
+def test_a_lead_that_starts_like_a_button_label_is_still_the_lead() -> None:
+    text = "Share\nShare prices of Chinese solar makers fell on Monday after the EU opened a probe."
+    assert english_summary(text).startswith("Share prices of Chinese solar makers fell")
+
+
 def test_quotes_questions_and_fragments_are_passed_over() -> None:
     text = (
         "“We will not back down,” the minister said.\n"
