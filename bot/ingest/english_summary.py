@@ -27,15 +27,15 @@ MAX_CHARS = 480
 _LEAD_CHARS = 3000
 _MIN_WORDS = 6
 
-# A short line that is a button or a label ("Advertisement", "Read more"): only short, so
-# that a lead such as "Share prices fell..." stays.
+# A line of a few words that is a button or a label ("Advertisement", "Read more"): only
+# that short, so that a lead such as "Share prices fell..." stays.
 _LABEL = re.compile(
     r"^(?:advertisement|advert|sponsored(?: content)?|subscribe|sign up|sign in|log in|"
     r"register|newsletter|read more|read next|related|recommended|more from|most read|share|"
     r"listen to this article|follow us|click here|you (?:may|might) also like)\b",
     re.IGNORECASE,
 )
-_LABEL_CHARS = 80
+_LABEL_WORDS = 6
 # A paragraph that is a byline, a dateline stamp, a credit or a copyright line.
 _BOILERPLATE = re.compile(
     r"^(?:catch up on\b|(?:additional )?reporting by\b|(?:written|edited|compiled|translated) by\b|"
@@ -82,7 +82,7 @@ def english_summary(
 
 def is_furniture(paragraph: str) -> bool:
     """A byline, caption, credit or plea to subscribe rather than the article's prose."""
-    if len(paragraph) <= _LABEL_CHARS and _LABEL.match(paragraph):
+    if _LABEL.match(paragraph) and len(paragraph.split()) <= _LABEL_WORDS:
         return True
     return bool(_BOILERPLATE.match(paragraph) or _FURNITURE.search(paragraph.lower()))
 
