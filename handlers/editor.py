@@ -148,7 +148,7 @@ async def post_command(scope: Scope) -> None:
         await scope.reply(Rendered(t(scope.language, "editor.post.download_failed")))
         return
     async with scope.unit() as session:
-        built = await preview.build(session, posted.ref)
+        built = await preview.build(session, posted.ref, cut_off=posted.cut_off)
         zone = await _zone(scope, session)
         assert built is not None
         notice = (

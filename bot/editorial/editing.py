@@ -1,8 +1,8 @@
-"""Correcting an entry or a report item: its regions, its commentators, its summary.
+"""Correcting an entry or a report item: its regions, its commentators, its summaries.
 
-Used by `/edit <id> regions|commentators|summary ...` and by the preview's edit buttons, on drafts
-and on published content alike (published content is re-indexed for search; messages already
-delivered stay as they were).
+Used by `/edit <id> regions|commentators|summary|summary_en ...` and by the preview's edit
+buttons, on drafts and on published content alike (published content is re-indexed for search;
+messages already delivered stay as they were).
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ class EditField(enum.StrEnum):
     REGIONS = "regions"
     COMMENTATORS = "commentators"
     SUMMARY = "summary"
+    # A report item's English summary (made from its article at ingest).
+    SUMMARY_EN = "summary_en"
 
 
 FIELD_ALIASES = {
@@ -49,6 +51,11 @@ FIELD_ALIASES = {
     "评论员": EditField.COMMENTATORS,
     "summary": EditField.SUMMARY,
     "摘要": EditField.SUMMARY,
+    "summary_en": EditField.SUMMARY_EN,
+    "summary-en": EditField.SUMMARY_EN,
+    "en_summary": EditField.SUMMARY_EN,
+    "english": EditField.SUMMARY_EN,
+    "英文摘要": EditField.SUMMARY_EN,
 }
 
 
@@ -175,7 +182,12 @@ async def edit(
             raise EditError("empty_summary")
         if len(value) > MAX_SUMMARY:
             raise EditError("summary_too_long", str(MAX_SUMMARY))
-        if isinstance(content, Entry):
+        if field is EditField.SUMMARY_EN:
+            if not isinstance(content, ReportItem):
+                # An entry has one summary, in its own language: `summary` edits it.
+                raise EditError("summary_en_items_only", str(ref))
+            old, content.summary_en = content.summary_en or "", value
+        elif isinstance(content, Entry):
             old, content.summary = content.summary, value
         else:
             old, content.summary_zh = content.summary_zh or "", value

@@ -21,7 +21,7 @@ from bot.editorial.refs import ContentRef
 from bot.ingest.decoding import NotText
 from bot.ingest.detect import Known
 from bot.ingest.fetch import Fetcher, FetchError, fetch
-from bot.ingest.model import ParsedDocument, ParseError, Skipped
+from bot.ingest.model import CutOff, ParsedDocument, ParseError, Skipped
 from bot.ingest.reading import parse_document, parse_text
 from bot.ingest.service import IngestError, ingest, load_known
 from storage import audit
@@ -55,6 +55,7 @@ class Posted:
     ref: ContentRef
     duplicate: bool  # stored before: the ref is the earlier draft or publication
     skipped: tuple[Skipped, ...] = ()
+    cut_off: CutOff | None = None  # the text seems to stop before its end
 
 
 def check_upload(filename: str | None, size: int | None) -> None:
@@ -146,7 +147,7 @@ async def store(
         ref = ContentRef("e", result.matched_entry_ids[0])
     else:
         raise PostError("nothing")
-    return Posted(ref, result.duplicate, tuple(result.skipped))
+    return Posted(ref, result.duplicate, tuple(result.skipped), result.cut_off)
 
 
 class PublishOutcome(enum.StrEnum):

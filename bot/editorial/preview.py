@@ -13,16 +13,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.editorial.content import Content, digest_entries, load
 from bot.editorial.digests import BadLink, check_link
 from bot.editorial.refs import ContentRef
+from bot.ingest.model import CutOff
 from storage.models import DailyReport, Digest, Entry, ReportItem
 
 
 @dataclass(frozen=True, slots=True)
 class PreviewWarning:
-    """`code` names the catalog message editor.warn.<code>; `ref` the piece it is about."""
+    """`code` names the catalog message editor.warn.<code>; `ref` the piece it is about;
+    `values` fill the message's other placeholders (counts, an item number)."""
 
     ref: str
     code: str
     detail: str = ""
+    values: tuple[tuple[str, int | str], ...] = ()
 
 
 @dataclass
@@ -43,7 +46,10 @@ class Preview:
         return self.ref.kind in ("r", "d")
 
 
-async def build(session: AsyncSession, ref: ContentRef) -> Preview | None:
+async def build(
+    session: AsyncSession, ref: ContentRef, *, cut_off: CutOff | None = None
+) -> Preview | None:
+    """The preview of `ref`; `cut_off` (known right after posting) adds that warning first."""
     content = await load(session, ref)
     if content is None:
         return None
@@ -54,6 +60,9 @@ async def build(session: AsyncSession, ref: ContentRef) -> Preview | None:
     else:
         pieces = [content]
     preview = Preview(ref, content, pieces)
+    if cut_off is not None:
+        values = tuple(cut_off.values().items())
+        preview.warnings.append(PreviewWarning(str(ref), cut_off.code(), "", values))
     if isinstance(content, Digest):
         if not content.link:
             preview.warnings.append(PreviewWarning(str(ref), "no_link"))
@@ -66,7 +75,7 @@ async def build(session: AsyncSession, ref: ContentRef) -> Preview | None:
 
 
 def warnings_for(piece: Entry | ReportItem) -> list[PreviewWarning]:
-    """What a subscriber would miss: a report item without its Chinese title or summary, an
+    """What a subscriber would miss: a report item without its Chinese title or a summary, an
     entry without region or commentator (followers would not get it), a broken link."""
     found: list[PreviewWarning] = []
     if isinstance(piece, ReportItem):
@@ -75,6 +84,8 @@ def warnings_for(piece: Entry | ReportItem) -> list[PreviewWarning]:
             found.append(PreviewWarning(ref, "no_title_zh"))
         if not (piece.summary_zh or "").strip():
             found.append(PreviewWarning(ref, "no_summary_zh"))
+        if not (piece.summary_en or "").strip():
+            found.append(PreviewWarning(ref, "no_summary_en"))
         if not piece.regions:
             found.append(PreviewWarning(ref, "no_region"))
     else:

@@ -11,7 +11,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "/post — text, a link, a reply to a message, or a .txt/.md/.html file with /post as"
             " its caption: preview, then publish\n"
             "/digest &lt;link&gt; [title] — register a monthly digest link\n"
-            "/edit &lt;id&gt; regions|commentators|summary …\n"
+            "/edit &lt;id&gt; regions|commentators|summary|summary_en …\n"
             "/retract &lt;id&gt; — take content back\n"
             "/schedule &lt;id&gt; &lt;time&gt; — publish later\n"
             "/stats — how the newsletter is doing\n"
@@ -25,7 +25,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "<b>编辑命令</b>\n"
             "/post — 文字、链接、回复某条消息，或以 /post 为说明的 .txt/.md/.html 文件：先预览，再发布\n"
             "/digest &lt;链接&gt; [标题] — 登记月度文摘链接\n"
-            "/edit &lt;编号&gt; regions|commentators|summary …\n"
+            "/edit &lt;编号&gt; regions|commentators|summary|summary_en …\n"
             "/retract &lt;编号&gt; — 撤回内容\n"
             "/schedule &lt;编号&gt; &lt;时间&gt; — 定时发布\n"
             "/stats — 订阅与发送统计\n"
@@ -47,12 +47,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": (
             "Usage: /edit &lt;id&gt; regions japan, europe\n"
             "/edit &lt;id&gt; commentators Huang Jing (黄靖), Wang Yiwei (王义桅)\n"
-            "/edit &lt;id&gt; summary New summary text"
+            "/edit &lt;id&gt; summary New summary text\n"
+            "/edit &lt;id&gt; summary_en A report item's English summary"
         ),
         "zh": (
             "用法：/edit &lt;编号&gt; regions japan, europe\n"
             "/edit &lt;编号&gt; commentators Huang Jing (黄靖), Wang Yiwei (王义桅)\n"
-            "/edit &lt;编号&gt; summary 新的摘要"
+            "/edit &lt;编号&gt; summary 新的摘要\n"
+            "/edit &lt;编号&gt; summary_en 日报条目的英文摘要"
         ),
     },
     "editor.usage.retract": {
@@ -155,8 +157,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "……还有 {count} 条（见下方翻页）",
     },
     "editor.preview.how_to_edit": {
-        "en": "Fix an item with /edit &lt;id&gt; regions|commentators|summary …",
-        "zh": "用 /edit &lt;编号&gt; regions|commentators|summary … 修改单条内容",
+        "en": "Fix an item with /edit &lt;id&gt; regions|commentators|summary|summary_en …",
+        "zh": "用 /edit &lt;编号&gt; regions|commentators|summary|summary_en … 修改单条内容",
     },
     "editor.status.draft": {"en": "draft", "zh": "草稿"},
     "editor.status.scheduled": {"en": "scheduled", "zh": "已定时"},
@@ -173,6 +175,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "editor.warn.no_title_zh": {"en": "{ref}: no Chinese title", "zh": "{ref}：没有中文标题"},
     "editor.warn.no_summary_zh": {"en": "{ref}: no Chinese summary", "zh": "{ref}：没有中文摘要"},
+    "editor.warn.no_summary_en": {
+        "en": "{ref}: no English summary (no English article text) — add one with /edit {ref} summary_en …",
+        "zh": "{ref}：没有英文摘要（没有英文正文）— 用 /edit {ref} summary_en … 添加",
+    },
     "editor.warn.no_region": {
         "en": "{ref}: no region — region followers will not get it",
         "zh": "{ref}：没有地区 — 关注地区的订阅者收不到",
@@ -199,6 +205,55 @@ MESSAGES: dict[str, dict[str, str]] = {
             "{ref}：没有条目 — 链接将发给所有订阅者，不附各地区条目数；如需按关注发送，"
             "请先用 /post 发布文摘文档，再用 /digest &lt;链接&gt; d&lt;编号&gt;"
         ),
+    },
+    "editor.warn.cut_off_intro": {
+        "en": (
+            "{ref}: the introduction lists {listed} commentators, {found} entries found — the"
+            " text looks cut off; paste the rest before publishing"
+        ),
+        "zh": "{ref}：导语列出 {listed} 位评论员，只找到 {found} 条评论 — 文本似乎不完整，请补全后再发布",
+    },
+    "editor.warn.cut_off_intro_one": {
+        "en": (
+            "{ref}: the introduction lists {listed} commentators, 1 entry found — the text"
+            " looks cut off; paste the rest before publishing"
+        ),
+        "zh": "{ref}：导语列出 {listed} 位评论员，只找到 1 条评论 — 文本似乎不完整，请补全后再发布",
+    },
+    "editor.warn.cut_off_entry": {
+        "en": (
+            "{ref}: the text stops mid-sentence in its last entry — it looks cut off; paste"
+            " the rest before publishing"
+        ),
+        "zh": "{ref}：文本在最后一条评论中途中断 — 似乎不完整，请补全后再发布",
+    },
+    "editor.warn.cut_off_headlines": {
+        "en": (
+            "{ref}: the headline list names {listed} stories, {found} items found — the text"
+            " looks cut off; paste the rest before publishing"
+        ),
+        "zh": "{ref}：标题列表列出 {listed} 篇报道，只找到 {found} 条 — 文本似乎不完整，请补全后再发布",
+    },
+    "editor.warn.cut_off_headlines_one": {
+        "en": (
+            "{ref}: the headline list names {listed} stories, 1 item found — the text looks"
+            " cut off; paste the rest before publishing"
+        ),
+        "zh": "{ref}：标题列表列出 {listed} 篇报道，只找到 1 条 — 文本似乎不完整，请补全后再发布",
+    },
+    "editor.warn.cut_off_item": {
+        "en": (
+            "{ref}: the text stops mid-sentence in item {item} — it looks cut off; paste the"
+            " rest before publishing"
+        ),
+        "zh": "{ref}：文本在第 {item} 条中途中断 — 似乎不完整，请补全后再发布",
+    },
+    "editor.warn.cut_off_articles": {
+        "en": (
+            "{ref}: the text stops in the article of item {item} and later items have no"
+            " article ({missing}) — it looks cut off"
+        ),
+        "zh": "{ref}：文本在第 {item} 条的正文处中断，其后 {missing} 条没有正文 — 似乎不完整",
     },
     "editor.warn.skipped": {
         "en": "not stored: {what} ({why})",
@@ -271,9 +326,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     "editor.field.regions": {"en": "regions", "zh": "地区"},
     "editor.field.commentators": {"en": "commentators", "zh": "评论员"},
     "editor.field.summary": {"en": "summary", "zh": "摘要"},
+    "editor.field.summary_en": {"en": "English summary", "zh": "英文摘要"},
     "editor.edit.unknown_field": {
-        "en": "“{detail}” is not something I can edit: use regions, commentators or summary.",
-        "zh": "无法修改 “{detail}”：可修改 regions、commentators 或 summary。",
+        "en": (
+            "“{detail}” is not something I can edit: use regions, commentators, summary or"
+            " summary_en."
+        ),
+        "zh": "无法修改 “{detail}”：可修改 regions、commentators、summary 或 summary_en。",
+    },
+    "editor.edit.summary_en_items_only": {
+        "en": (
+            "{detail} has one summary, in its own language: change it with /edit {detail}"
+            " summary. English summaries belong to report items (i…)."
+        ),
+        "zh": "{detail} 只有一份摘要（原文语言）：请用 /edit {detail} summary 修改。英文摘要只属于日报条目（i…）。",
     },
     "editor.edit.unknown_region": {
         "en": "“{detail}” is not a region. Regions: {regions}.",
@@ -456,7 +522,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "editor.menu.post": {"en": "Post and preview content", "zh": "发布并预览内容"},
     "editor.menu.digest": {"en": "Register a digest link", "zh": "登记文摘链接"},
     "editor.menu.edit": {
-        "en": "Correct regions, commentators, summary",
+        "en": "Correct regions, commentators, summaries",
         "zh": "修改地区、评论员、摘要",
     },
     "editor.menu.retract": {"en": "Retract content", "zh": "撤回内容"},

@@ -150,7 +150,13 @@ def parse_article(
         summary=summary,
         title=found_title,
         url=canonical,
-        regions=tag_regions(titles=(found_title, tag_text), text=body, regions=regions),
+        # Without a title line the first sentence stands in for it, for tagging too.
+        regions=tag_regions(
+            titles=(found_title or _first_sentence(body), tag_text),
+            summary=summary,
+            text=body,
+            regions=regions,
+        ),
         commentators=tuple(people),
         outlet=outlet or outlet_from_url(canonical),
         date=published,

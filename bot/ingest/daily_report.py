@@ -20,7 +20,9 @@ from datetime import date, datetime
 
 from rapidfuzz import fuzz, process
 
-from bot.ingest.model import ParsedDocument, ParsedEntry, ParseError, Skipped
+from bot.ingest.cutoff import ends_mid_sentence
+from bot.ingest.english_summary import english_summary
+from bot.ingest.model import CutOff, ParsedDocument, ParsedEntry, ParseError, Skipped
 from bot.ingest.summary import summarize
 from bot.ingest.tagging import (
     DEFAULT_REGIONS,
@@ -85,27 +87,35 @@ def parse_report(
         notes.append(f"line {first + 1}: the title has no date (YYYY-MM-DD)")
 
     section = next((i for i in range(first + 1, len(lines)) if _SECTION.match(lines[i])), None)
-    head_end = section if section is not None else len(lines)
+    items_start = section + 1 if section is not None else _unlabelled_items(doc, first + 1)
+    head_end = section if section is not None else items_start
+    if head_end is None:
+        # Neither "摘要" nor labelled items: the articles, if any, start the body.
+        head_end = next((i for i in range(first + 1, len(lines)) if doc.before_url[i]), len(lines))
     published_on, overview, listed = _read_head(lines, first + 1, head_end)
 
     items: list[_Item] = []
     body_start = head_end
-    if section is not None:
-        items, body_start = _read_items(doc, section + 1, skipped)
+    if items_start is not None:
+        items, body_start = _read_items(doc, items_start, skipped)
         if not items:
             raise ParseError(
-                section + 1, f"“摘要” is followed by no numbered items; expected {ITEM_FORMAT}"
+                items_start, f"“摘要” is followed by no numbered items; expected {ITEM_FORMAT}"
             )
     known = {headline_key(i.headline) for i in items} | {headline_key(h) for _, h in listed}
     articles = _read_articles(doc, body_start, known, skipped)
     if not items and not articles:
+        what = f"the daily report of {report_date.isoformat()}" if report_date else "the report"
         raise ParseError(
             first + 1,
-            f"no “摘要” section with numbered items ({ITEM_FORMAT}) and no articles "
-            "(a headline followed by its source URL)",
+            f"{what} has no “摘要” section with numbered items ({ITEM_FORMAT}) and no articles "
+            "(a headline followed by its source URL): the text may stop before them",
         )
 
     entries = _merge(items, articles, listed, report_date, notes, skipped, regions, commentators)
+    cut_off = _cut_off(items, entries, listed, text)
+    if cut_off is not None:
+        notes.append(cut_off.note())
     return ParsedDocument(
         kind="report",
         title=title,
@@ -115,7 +125,41 @@ def parse_report(
         intro=" ".join(overview) or None,
         published_on=published_on,
         notes=tuple(notes),
+        cut_off=cut_off,
     )
+
+
+def _unlabelled_items(doc: _Lines, start: int) -> int | None:
+    """Where numbered items begin when the "摘要" line is missing: the first "1. Headline"
+    whose next line is a "中文标题:" or "内容摘要:" label."""
+    lines = doc.text
+    for i in range(start, len(lines)):
+        if not _ITEM.match(lines[i]):
+            continue
+        following = next((line for line in lines[i + 1 :] if line), "")
+        if _TITLE_ZH.match(following) or _SUMMARY_ZH.match(following):
+            return i
+    return None
+
+
+def _cut_off(
+    items: list[_Item], entries: list[ParsedEntry], listed: list[tuple[int, str]], text: str
+) -> CutOff | None:
+    """Fewer items than the headline list names, trailing items without their article (the
+    articles follow the items' order), or a last line that stops mid-sentence."""
+    numbered = [e for e in entries if e.section is not None] if items else entries
+    if listed and len(numbered) < len(listed):
+        return CutOff("headlines", listed=len(listed), found=len(numbered))
+    with_text = [i for i, e in enumerate(numbered) if e.text]
+    if items and with_text and with_text[-1] < len(numbered) - 1:
+        last = numbered[with_text[-1]]
+        return CutOff(
+            "articles", item=last.section or "", missing=len(numbered) - 1 - with_text[-1]
+        )
+    if numbered and ends_mid_sentence(text):
+        last = numbered[with_text[-1]] if with_text else numbered[-1]
+        return CutOff("item", item=last.section or str(len(numbered)))
+    return None
 
 
 def _read_head(
@@ -375,6 +419,7 @@ def _entry(
     return ParsedEntry(
         text=text,
         summary=summary,
+        summary_en=english_summary(text),
         title=headline,
         title_zh=title_zh,
         url=url,

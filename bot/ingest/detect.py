@@ -15,6 +15,7 @@ from bot.ingest.tagging import DEFAULT_REGIONS, KnownCommentator, RegionSpec
 from bot.ingest.urls import canonical_url
 
 _REPORT_TITLE = re.compile(r"报道汇总|媒体.{0,6}汇总|press review|daily report", re.IGNORECASE)
+_TITLE_DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
 _REPORT_SECTION = re.compile(r"^\s*(?:#{1,6}\s*)?(?:\*\*)?摘要(?:\*\*)?\s*[:：]?\s*$", re.MULTILINE)
 _REPORT_LABEL = re.compile(r"^\s*(?:中文标题|内容摘要)\s*[:：]", re.MULTILINE)
 _HTML = re.compile(r"^\s*(?:<!doctype html|<html\b|<head\b|<body\b|<\?xml)", re.IGNORECASE)
@@ -42,7 +43,11 @@ def detect_kind(text: str) -> Kind:
     first_line = head.strip().split("\n", 1)[0] if head.strip() else ""
     if _REPORT_SECTION.search(text) and _REPORT_LABEL.search(text):
         return "report"
-    if _REPORT_TITLE.search(first_line) and _REPORT_LABEL.search(text):
+    if _REPORT_TITLE.search(first_line) and (
+        _REPORT_LABEL.search(text) or _TITLE_DATE.search(first_line)
+    ):
+        # "英文媒体关于中国的报道汇总 2025-08-29" alone says what the document is, however
+        # little of it was pasted.
         return "report"
     if looks_like_digest(text):
         return "digest"

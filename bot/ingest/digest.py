@@ -19,7 +19,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from bot.ingest.model import ParsedCommentator, ParsedDocument, ParsedEntry, ParseError, Skipped
+from bot.ingest.cutoff import ends_mid_sentence
+from bot.ingest.model import (
+    CutOff,
+    ParsedCommentator,
+    ParsedDocument,
+    ParsedEntry,
+    ParseError,
+    Skipped,
+)
 from bot.ingest.names import Name, name_key, parse_name_list
 from bot.ingest.summary import summarize
 from bot.ingest.tagging import DEFAULT_REGIONS, RegionSpec, regions_in_heading
@@ -113,6 +121,8 @@ class _State:
     entries: list[_RawEntry] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Intro-list lines no commentary paragraph took.
+    unmatched_intro: list[_IntroItem] = field(default_factory=list)
 
 
 def parse_digest_header(line: str) -> DigestHeader | None:
@@ -169,6 +179,9 @@ def parse_digest(
     if year_note:
         state.notes.append(year_note)
     entries = _build_entries(state, header, digest_year)
+    cut_off = _cut_off(state, text, len(entries))
+    if cut_off is not None:
+        state.notes.append(cut_off.note())
     return ParsedDocument(
         kind="digest",
         title=header.title,
@@ -181,7 +194,28 @@ def parse_digest(
         subtitle=header.subtitle,
         intro=" ".join(state.intro) or None,
         notes=tuple(state.notes),
+        cut_off=cut_off,
     )
+
+
+def _cut_off(state: _State, text: str, found: int) -> CutOff | None:
+    """The intro list names people whose paragraphs never come, or the text stops mid-sentence.
+
+    Sections follow the intro list's order, so a digest cut short leaves the intro's last
+    lines without paragraphs; one unmatched line in the middle is a mismatch, not a cut.
+    """
+    mid_sentence = ends_mid_sentence(text)
+    if state.unmatched_intro:
+        matched_lines = {i.line for i in state.intro_items} - {
+            i.line for i in state.unmatched_intro
+        }
+        trailing = all(i.line > max(matched_lines, default=0) for i in state.unmatched_intro)
+        if trailing or mid_sentence:
+            listed = {name for item in state.intro_items for name in item.key}
+            return CutOff("intro", listed=len(listed), found=found)
+    if mid_sentence:
+        return CutOff("entry", found=found)
+    return None
 
 
 def _read_line(
@@ -526,6 +560,7 @@ def _build_entries(state: _State, header: DigestHeader, digest_year: int) -> lis
         )
     for items in summaries.values():
         for item in items:
+            state.unmatched_intro.append(item)
             state.skipped.append(
                 Skipped(
                     _what(item.line, item.summary),

@@ -45,6 +45,7 @@ class ParsedEntry:
     """One storable piece: a digest commentary paragraph, a report item or an article."""
 
     text: str
+    # A report item's Chinese summary; an entry's summary in the document's language.
     summary: str
     title: str | None = None
     title_zh: str | None = None
@@ -58,12 +59,15 @@ class ParsedEntry:
     # Digest: the section heading; report: the item number as text.
     section: str | None = None
     line: int | None = None
+    # Report items: the lead of the English article ("" when there is no English prose).
+    summary_en: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
             "title": self.title,
             "title_zh": self.title_zh,
             "summary": self.summary,
+            "summary_en": self.summary_en,
             "text": self.text,
             "url": self.url,
             "regions": list(self.regions),
@@ -89,6 +93,62 @@ class Skipped:
         return {"what": self.what, "why": self.why}
 
 
+CutOffReason = Literal["intro", "entry", "headlines", "item", "articles"]
+
+
+@dataclass(frozen=True, slots=True)
+class CutOff:
+    """Why a document looks cut off; :meth:`code` names the catalog message editor.warn.<code>.
+
+    intro: the digest's intro list names `listed` commentators, `found` entries were read;
+    entry: the digest's last entry stops mid-sentence; headlines: the report's headline list
+    names `listed` stories, `found` items were read; item: report item `item` stops
+    mid-sentence; articles: the text stops in the article of item `item` and the `missing`
+    items after it have none.
+    """
+
+    reason: CutOffReason
+    listed: int = 0
+    found: int = 0
+    item: str = ""
+    missing: int = 0
+
+    def code(self) -> str:
+        """cut_off_<reason>, with "_one" when one entry or item was found (English plurals)."""
+        one = self.found == 1 and self.reason in ("intro", "headlines")
+        return f"cut_off_{self.reason}" + ("_one" if one else "")
+
+    def values(self) -> dict[str, int | str]:
+        return {
+            "listed": self.listed,
+            "found": self.found,
+            "item": self.item,
+            "missing": self.missing,
+        }
+
+    def note(self) -> str:
+        """The same, in English, for the command line."""
+        says = {
+            "intro": (
+                f"the introduction lists {self.listed} commentators, {self.found} "
+                + ("entry" if self.found == 1 else "entries")
+                + " found"
+            ),
+            "entry": "the last entry stops mid-sentence",
+            "headlines": (
+                f"the headline list names {self.listed} stories, {self.found} "
+                + ("item" if self.found == 1 else "items")
+                + " found"
+            ),
+            "item": f"item {self.item} stops mid-sentence",
+            "articles": (
+                f"the text stops in the article of item {self.item}; "
+                f"later items have no article ({self.missing})"
+            ),
+        }
+        return f"the text looks cut off: {says[self.reason]}"
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedDocument:
     kind: Kind
@@ -108,6 +168,8 @@ class ParsedDocument:
     url: str | None = None
     # Assumptions the parser made (an inferred year, an item without full text, ...).
     notes: tuple[str, ...] = field(default=())
+    # Set when the text seems to stop before its end (an editor pasted part of it).
+    cut_off: CutOff | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -18,7 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import publishing
 from bot.ingest.detect import Known
-from bot.ingest.model import Kind, ParsedCommentator, ParsedDocument, ParsedEntry, Skipped
+from bot.ingest.model import (
+    CutOff,
+    Kind,
+    ParsedCommentator,
+    ParsedDocument,
+    ParsedEntry,
+    Skipped,
+)
 from bot.ingest.tagging import DEFAULT_REGIONS, KnownCommentator, RegionSpec
 from bot.ingest.textutil import has_cjk
 from bot.search.index import reindex
@@ -63,6 +70,8 @@ class IngestResult:
     published_report_ids: tuple[int, ...] = ()
     skipped: tuple[Skipped, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    # The document seems to stop before its end (see bot.ingest.cutoff).
+    cut_off: CutOff | None = None
 
     @property
     def stored(self) -> int:
@@ -351,6 +360,7 @@ async def _ingest_digest(store: _Store, parsed: ParsedDocument) -> IngestResult:
         new_commentators=tuple(store.created),
         skipped=parsed.skipped,
         notes=(*parsed.notes, *store.notes),
+        cut_off=parsed.cut_off,
     )
 
 
@@ -429,6 +439,7 @@ async def _ingest_report(store: _Store, parsed: ParsedDocument) -> IngestResult:
             headline=parsed_item.title or parsed_item.summary[:200],
             title_zh=parsed_item.title_zh,
             summary_zh=parsed_item.summary or None,
+            summary_en=parsed_item.summary_en or None,
             url=parsed_item.url,
             text=parsed_item.text,
             status=ContentStatus.DRAFT,
@@ -449,6 +460,7 @@ async def _ingest_report(store: _Store, parsed: ParsedDocument) -> IngestResult:
         new_commentators=tuple(store.created),
         skipped=parsed.skipped,
         notes=(*parsed.notes, *store.notes),
+        cut_off=parsed.cut_off,
     )
 
 
@@ -476,6 +488,7 @@ async def _ingest_article(store: _Store, parsed: ParsedDocument) -> IngestResult
         new_commentators=tuple(store.created),
         skipped=parsed.skipped,
         notes=(*parsed.notes, *store.notes),
+        cut_off=parsed.cut_off,
     )
 
 

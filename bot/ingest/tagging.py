@@ -1,14 +1,16 @@
 """Which of the newsletter's regions a text is about, and which known commentators it names.
 
 Everything the newsletter covers is about China, so a region here means "China and X": an
-item is tagged ``us-china`` when it is about the United States, not when it mentions China.
+item is tagged ``us-china`` when it is about US-China relations (or about the US's own
+China-related affairs), not when it mentions the United States in passing.
 
 Matching is keyword based, in English (whole words, case-sensitive so that "US" is not "us"
 and "Polish" is not "polish") and Chinese (substrings; single characters only where they are
 unambiguous, e.g. 俄). Phrases that contain a keyword but mean something else ("US$",
 "Latin America", 埃塞俄比亚) are listed per region and never count.
 
-A passing mention is not enough: see :func:`tag_regions` for how evidence is weighed.
+Mentions are weighed by where they are and by what the sentence around them says: see
+:func:`tag_regions`.
 """
 
 from __future__ import annotations
@@ -19,7 +21,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeVar
 
+from sentencex import segment
+
 from bot.ingest.model import ParsedCommentator
+from bot.ingest.summary import split_sentences
 from bot.ingest.textutil import has_cjk
 
 
@@ -32,6 +37,8 @@ class RegionSpec:
     # Phrases containing a keyword that must not count for this region.
     en_not: tuple[str, ...] = ()
     zh_not: tuple[str, ...] = ()
+    # Phrases that by themselves say "China and this region" (中美, Sino-Japanese).
+    relation: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +263,7 @@ DEFAULT_REGIONS: tuple[RegionSpec, ...] = (
         ),
         en_not=(
             "US$",
+            "US Open",
             "Latin America",
             "Latin American",
             "South America",
@@ -266,6 +274,20 @@ DEFAULT_REGIONS: tuple[RegionSpec, ...] = (
             "African Americans",
         ),
         zh_not=("美中不足",),
+        relation=(
+            "US-China",
+            "U.S.-China",
+            "China-US",
+            "China-U.S.",
+            "Sino-US",
+            "Sino-U.S.",
+            "Sino-American",
+            "US-Chinese",
+            "中美",
+            "美中",
+            "对美",
+            "访美",
+        ),
     ),
     RegionSpec(
         slug="europe",
@@ -311,6 +333,22 @@ DEFAULT_REGIONS: tuple[RegionSpec, ...] = (
             "默茨",
         ),
         en_not=("Paris Agreement", "French fries", "New England"),
+        relation=(
+            "EU-China",
+            "China-EU",
+            "China-Europe",
+            "Europe-China",
+            "Sino-European",
+            "中欧峰会",
+            "中欧关系",
+            "中欧贸易",
+            "中欧班列",
+            "中德",
+            "中法",
+            "中英",
+            "访欧",
+            "对欧",
+        ),
     ),
     RegionSpec(
         slug="japan",
@@ -354,6 +392,15 @@ DEFAULT_REGIONS: tuple[RegionSpec, ...] = (
         en_not=("Sea of Japan",),
         # 日本海 is the sea; 日本海军 / 日本海上自卫队 are Japan's navy (longer, so they win).
         zh_not=("今日美国", "节日美", "日本海"),
+        relation=(
+            "Sino-Japanese",
+            "Japan-China",
+            "China-Japan",
+            "中日",
+            "日中",
+            "访日",
+            "对日",
+        ),
     ),
     RegionSpec(
         slug="africa",
@@ -385,6 +432,15 @@ DEFAULT_REGIONS: tuple[RegionSpec, ...] = (
             "纳米比亚",
         ),
         en_not=("African American", "African Americans", "Guinea pig", "Papua New Guinea"),
+        relation=(
+            "China-Africa",
+            "Africa-China",
+            "Sino-African",
+            "FOCAC",
+            "中非合作",
+            "中非关系",
+            "对非",
+        ),
     ),
     RegionSpec(
         slug="russia",
@@ -407,6 +463,7 @@ DEFAULT_REGIONS: tuple[RegionSpec, ...] = (
         ),
         zh=("俄", "莫斯科", "普京", "克里姆林宫", "拉夫罗夫", "苏联", "卢布"),
         zh_not=("埃塞俄比亚", "俄亥俄", "俄勒冈"),
+        relation=("Sino-Russian", "Russia-China", "China-Russia", "中俄", "俄中"),
     ),
 )
 
@@ -496,29 +553,156 @@ def _region_matcher(regions: tuple[RegionSpec, ...]) -> _RegionMatcher:
     )
 
 
-def count_region_mentions(
-    text: str | None, regions: Sequence[RegionSpec] = DEFAULT_REGIONS
-) -> dict[str, int]:
-    """How often each region's keywords occur in ``text`` (regions with none are absent)."""
-    counts: dict[str, int] = {}
-    if not text:
-        return counts
+def _mentions(text: str, regions: Sequence[RegionSpec]) -> list[tuple[int, tuple[int, ...]]]:
+    """Where ``text`` names a region: (offset, indexes of the regions that keyword counts for)."""
     matcher = _by_identity(regions, _region_matcher)
-    hits = [0] * len(matcher.slugs)
     lookup = matcher.lookup
+    found: list[tuple[int, tuple[int, ...]]] = []
     for m in matcher.en.finditer(text):
         start = m.start()
         if start and (text[start - 1].isalnum() or text[start - 1] in "._"):
             continue
-        for index in lookup[m.group(0)]:
-            hits[index] += 1
+        if lookup[m.group(0)]:
+            found.append((start, lookup[m.group(0)]))
     for m in matcher.zh.finditer(text):
-        for index in lookup[m.group(0)]:
+        if lookup[m.group(0)]:
+            found.append((m.start(), lookup[m.group(0)]))
+    return found
+
+
+def count_region_mentions(
+    text: str | None, regions: Sequence[RegionSpec] = DEFAULT_REGIONS
+) -> dict[str, int]:
+    """How often each region's keywords occur in ``text`` (regions with none are absent)."""
+    if not text:
+        return {}
+    hits = [0] * len(regions)
+    for _, indexes in _mentions(text, regions):
+        for index in indexes:
             hits[index] += 1
-    for slug, n in zip(matcher.slugs, hits, strict=True):
-        if n > 0:
-            counts[slug] = n
-    return counts
+    return {spec.slug: n for spec, n in zip(regions, hits, strict=True) if n > 0}
+
+
+# China as an actor in a sentence: with a region in the same sentence, the sentence is about
+# the two of them ("Beijing protested to Tokyo", "中方对美方表示不满").
+_ACTOR_EN = ("China", "Chinese", "Beijing", "Sino", "PRC", "CCP", "Xi", "Zhongnanhai")
+_ACTOR_PAIR = ("the two", "both")
+_ACTOR_PAIRED = ("countries", "governments", "sides", "neighbours", "neighbors")
+_ACTOR_ZH: tuple[str, ...] = ("中国", "中方", "中共", "北京", "习近平", "两国", "双边", "双方")
+_ACTOR_ZH += tuple(f"{c}华" for c in "访对来在赴驻涉援")
+# What relations are made of: diplomacy, trade measures, security, money between states.
+# Stems take any ending ("negotiat" -> negotiations); words stand alone ("ban", not "bank").
+_CUE_STEMS = (
+    "negotiat", "visit", "envoy", "ambassador", "embass", "diplomat", "ministr", "tariff",
+    "sanction", "blacklist", "restrict", "retaliat", "countermeasure", "protest", "dispute",
+    "tension", "rival", "confront", "drill", "exercise", "patrol", "warship", "espionage",
+    "spy", "spies", "accus", "condemn", "warn", "loan", "lender", "invest", "alliance",
+    "partnership", "cooperat", "bilateral",
+)  # fmt: skip
+_CUE_WORDS = (
+    "ties", "relation", "relations", "relationship", "talks", "dialogue", "summit", "summits",
+    "minister", "ministers", "duties", "levies", "trade", "truce", "export control",
+    "export controls", "entity list", "ban", "bans", "banned", "banning", "curb", "curbs",
+    "curbed", "military", "coastguard", "coast guard", "pressed", "debt", "debts", "owes",
+    "aid", "allies", "ally",
+)  # fmt: skip
+_CUE_ZH = (
+    "关系", "会谈", "会晤", "谈判", "磋商", "对话", "峰会", "访问", "访华", "出访", "大使",
+    "使馆", "外长", "外交", "部长", "关税", "制裁", "贸易", "摩擦", "休战", "管制", "实体清单",
+    "黑名单", "禁令", "限制", "反制", "抗议", "交涉", "争端", "争议", "紧张", "对抗", "竞争",
+    "演习", "巡航", "巡逻", "军事", "海警", "间谍", "施压", "警告", "指责", "谴责", "贷款",
+    "债务", "投资", "援助", "同盟", "盟友", "伙伴", "合作",
+)  # fmt: skip
+# Tries, not alternations: a search runs for every sentence that names a region.
+_CHINA_ACTOR = re.compile(
+    rf"\b(?:{trie_regex(_ACTOR_EN)})\b|{trie_regex(_ACTOR_ZH)}|"
+    rf"\b(?:{trie_regex(_ACTOR_PAIR)}) (?:{trie_regex(_ACTOR_PAIRED)})\b"
+)
+_RELATION_CUE = re.compile(
+    rf"\b(?:{trie_regex(_CUE_STEMS)}|(?:{trie_regex(_CUE_WORDS)})\b)|{trie_regex(_CUE_ZH)}"
+)
+
+
+# A sentence naming a region: plainly, with China as an actor, with a relation cue as well.
+_PLAIN, _PAIR, _RELATED = 1.0, 1.5, 2.0
+_SENTENCE_ENDS = (". ", ".\n", ".” ", '." ', "? ", "! ", "。", "！", "？")
+
+
+def _weight(sentence: str) -> float:
+    """How strongly a sentence that names a region ties it to China."""
+    if not _CHINA_ACTOR.search(sentence):
+        return _PLAIN
+    return _RELATED if _RELATION_CUE.search(sentence.lower()) else _PAIR
+
+
+# Points a region needs: with its name in the title the rest only has to confirm it; without,
+# the summary and the lead must be about it (a company story that names the US twice is not).
+TITLED_THRESHOLD = 4.0
+UNTITLED_THRESHOLD = 6.0
+# A body that keeps coming back to a region is about it, however short: a third of its
+# sentences (at least two) name the region.
+_DENSE_SHARE, _DENSE_POINTS = 1 / 3, 2.0
+
+
+def _sentence_weights(
+    text: str | None, regions: Sequence[RegionSpec]
+) -> list[tuple[set[str], float]]:
+    """Per sentence naming a region: its regions and how strongly it ties them to China.
+
+    The text is searched once; only the paragraphs that name a region are split into
+    sentences (most of a long article names none, and splitting is what costs).
+    """
+    if not text:
+        return []
+    mentions = _mentions(text, regions)
+    if not mentions:
+        return []
+    mentions.sort()
+    found: list[tuple[set[str], float]] = []
+    index = 0
+    while index < len(mentions):
+        at = mentions[index][0]
+        paragraph_start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        paragraph_end = len(text) if end < 0 else end
+        paragraph = text[paragraph_start:paragraph_end]
+        inside = []
+        while index < len(mentions) and mentions[index][0] < paragraph_end:
+            inside.append((mentions[index][0] - paragraph_start, mentions[index][1]))
+            index += 1
+        found += _weigh_paragraph(paragraph, inside, regions)
+    return found
+
+
+def _weigh_paragraph(
+    paragraph: str, mentions: list[tuple[int, tuple[int, ...]]], regions: Sequence[RegionSpec]
+) -> list[tuple[set[str], float]]:
+    sentences = split_sentences(paragraph) if has_cjk(paragraph) else segment("en", paragraph)
+    found: list[tuple[set[str], float]] = []
+    offset = 0
+    for sentence in sentences:
+        sentence = sentence.strip()
+        if not sentence:
+            continue
+        start = paragraph.find(sentence, offset)
+        start = offset if start < 0 else start
+        offset = start + len(sentence)
+        slugs = {
+            regions[i].slug for at, indexes in mentions if start <= at < offset for i in indexes
+        }
+        if not slugs:
+            continue
+        found.append((slugs, _weight(sentence)))
+    return found
+
+
+def _sentence_count(text: str) -> int:
+    """Roughly how many sentences ``text`` has (full stops before a space or the end)."""
+    return max(1, sum(text.count(end) for end in _SENTENCE_ENDS) + 1)
+
+
+def _relation_phrases(text: str, regions: Sequence[RegionSpec]) -> set[str]:
+    return {r.slug for r in regions if any(p in text for p in r.relation)}
 
 
 def tag_regions(
@@ -530,26 +714,70 @@ def tag_regions(
 ) -> tuple[str, ...]:
     """The regions a piece is about, in the order of ``regions``.
 
-    Evidence is weighed so that a passing mention does not tag: a keyword in a title (English
-    or Chinese) decides on its own; in the summary each mention counts 1; in the body the
-    first paragraph counts 1 per mention and the rest 1/2 (an article on Indonesian palm oil
-    that names the United States twice as one buyer among five is not about the US). A region
-    is tagged at 2 points, or when it has half as many mentions as the most-mentioned region
-    and at least 3 of its own.
+    Each sentence naming a region weighs 1, 1.5 when it also names China as an actor (China,
+    Beijing, 中方, "the two countries"), 2 when it also has a relation cue (ties, talks,
+    tariffs, sanctions, summit, drills, loans, 关税, 会谈...) or is itself a relation phrase
+    (中美, Sino-Japanese). Where it is decides how much it counts: the title (English or
+    Chinese) gives 3 and up to 2 more for a relation; the summary up to 4 points; the lead
+    paragraph up to 3; the rest of the body a quarter, up to 3; a body where a third of the
+    sentences name the region adds 2 (a short piece about little else). A region is tagged at
+    :data:`TITLED_THRESHOLD` points when the title names it, at :data:`UNTITLED_THRESHOLD`
+    otherwise, and never without a sentence that pairs it with China in the title, summary
+    or lead (or, deeper in the body, one with a relation cue too): a typhoon that passes
+    Okinawa on its way to Shanghai is not about Japan.
     """
     scores: dict[str, float] = {}
+    related: set[str] = set()
+    titled: set[str] = set()
+
+    def add(slug: str, points: float) -> None:
+        scores[slug] = scores.get(slug, 0.0) + points
+
     title_text = " \n ".join(t for t in titles if t)
+    title_weights = _sentence_weights(title_text.replace(" \n ", ". "), regions)
+    bonus: dict[str, float] = {}
+    for mentions, weight in title_weights:
+        for slug in mentions:
+            bonus[slug] = max(bonus.get(slug, 0.0), weight - _PLAIN)
     for slug in count_region_mentions(title_text, regions):
-        scores[slug] = scores.get(slug, 0.0) + 3.0
-    for slug, n in count_region_mentions(summary, regions).items():
-        scores[slug] = scores.get(slug, 0.0) + min(n, 3)
-    if text:
-        lead, _, rest = text.partition("\n")
-        for slug, n in count_region_mentions(lead, regions).items():
-            scores[slug] = scores.get(slug, 0.0) + min(n, 3)
-        for slug, n in count_region_mentions(rest, regions).items():
-            scores[slug] = scores.get(slug, 0.0) + min(n, 8) / 2
-    return tuple(r.slug for r in regions if scores.get(r.slug, 0.0) >= 2.0)
+        titled.add(slug)
+        add(slug, 3.0 + 2 * bonus.get(slug, 0.0))
+
+    lead, _, rest = (text or "").strip().partition("\n")
+    lead_weights = _sentence_weights(lead, regions)
+    rest_weights = _sentence_weights(rest, regions)
+    zones = (
+        (_sentence_weights(summary, regions), 1.0, 4.0, _PAIR),
+        (lead_weights, 1.0, 3.0, _PAIR),
+        (rest_weights, 0.25, 3.0, _RELATED),
+    )
+    for weights, factor, cap, relating in zones:
+        zone_points: dict[str, float] = {}
+        for mentions, weight in weights:
+            for slug in mentions:
+                zone_points[slug] = zone_points.get(slug, 0.0) + weight * factor
+                if weight >= relating:
+                    related.add(slug)
+        for slug, points in zone_points.items():
+            add(slug, min(points, cap))
+    body = lead_weights + rest_weights
+    sentences = _sentence_count(text or "")
+    for slug in {slug for mentions, _ in body for slug in mentions}:
+        naming = sum(1 for mentions, _ in body if slug in mentions)
+        if naming >= 2 and naming / sentences >= _DENSE_SHARE:
+            add(slug, _DENSE_POINTS)
+    for mentions, weight in title_weights:
+        if weight > _PLAIN:
+            related.update(mentions)
+    for zone in (title_text, summary or "", lead):
+        related |= _relation_phrases(zone, regions)
+
+    chosen = []
+    for spec in regions:
+        needed = TITLED_THRESHOLD if spec.slug in titled else UNTITLED_THRESHOLD
+        if spec.slug in related and scores.get(spec.slug, 0.0) >= needed:
+            chosen.append(spec.slug)
+    return tuple(chosen)
 
 
 def regions_in_heading(

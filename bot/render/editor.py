@@ -266,6 +266,7 @@ def _warning(language: str, warning: PreviewWarning) -> str:
         f"editor.warn.{warning.code}",
         ref=esc(warning.ref),
         link=esc(clip(warning.detail, 120)),
+        **{name: esc(value) for name, value in warning.values},
     )
 
 

@@ -67,6 +67,7 @@ async def report(
                 headline=headline,
                 title_zh="中文标题",
                 summary_zh="中文摘要。",
+                summary_en="An English summary of the article.",
                 status=status,
                 regions=[await region(session, s) for s in slugs],
             )

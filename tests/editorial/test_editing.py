@@ -78,6 +78,28 @@ async def test_commentators_of_a_report_item_and_its_chinese_summary(db: Databas
         assert item.summary_zh == "新的摘要。"
 
 
+async def test_a_report_item_s_english_summary_is_corrected_on_its_own(db: Database) -> None:
+    async with db.session_factory() as s, s.begin():
+        report = await f.report(s, [("Headline", ("japan",))])
+        ref = ContentRef("i", report.items[0].id)
+        result = await edit(
+            s, ref, parse_field("summary_en"), "Tokyo and Beijing agreed to talk.", actor_id=1
+        )
+    assert (result.field, result.old) == (
+        EditField.SUMMARY_EN,
+        "An English summary of the article.",
+    )
+    async with db.session_factory() as s:
+        item = await load(s, ref)
+        assert isinstance(item, ReportItem)
+        assert (item.summary_en, item.summary_zh) == (
+            "Tokyo and Beijing agreed to talk.",
+            "中文摘要。",
+        )
+        logged = (await s.scalars(select(AuditLog))).one()
+        assert logged.action == "edit.summary_en"
+
+
 async def test_bad_edits_are_refused(db: Database) -> None:
     ref = await _entry(db)
     cases = [
@@ -86,6 +108,8 @@ async def test_bad_edits_are_refused(db: Database) -> None:
         (ref, EditField.SUMMARY, "   ", "empty_summary"),
         (ref, EditField.SUMMARY, "x" * 2001, "summary_too_long"),
         (ref, EditField.COMMENTATORS, "not a (name list", "bad_commentators"),
+        # An entry has one summary, in its own language.
+        (ref, EditField.SUMMARY_EN, "An English summary.", "summary_en_items_only"),
     ]
     for target, field, value, reason in cases:
         async with db.session_factory() as s, s.begin():
@@ -99,5 +123,6 @@ async def test_bad_edits_are_refused(db: Database) -> None:
 def test_field_names_in_english_and_chinese() -> None:
     assert parse_field("Regions") is EditField.REGIONS
     assert parse_field("评论员") is EditField.COMMENTATORS
+    assert parse_field("英文摘要") is parse_field("summary_en") is EditField.SUMMARY_EN
     with pytest.raises(EditError):
         parse_field("title")

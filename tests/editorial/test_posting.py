@@ -17,12 +17,13 @@ from bot.editorial.posting import (
 from bot.editorial.refs import ContentRef
 from bot.ingest.detect import Known
 from bot.ingest.fetch import FetchedPage, FetchError
+from bot.ingest.model import CutOff
 from bot.ingest.service import load_known
 from bot.render import editor as render
 from storage.models import AuditLog, DailyReport, Entry, ReportItem
 from tests.db_fixtures import Database
 from tests.editorial import factories as f
-from tests.editorial.documents import ARTICLE_003, DAILY_REPORT
+from tests.editorial.documents import ARTICLE_003, DAILY_REPORT, DIGEST
 
 EDITOR = 1000
 
@@ -169,12 +170,30 @@ async def test_a_link_whose_body_is_not_text_is_refused(db: Database) -> None:
     assert text.startswith("“https://example.org/page” 不是文本文档：其中是二进制数据（ELF）")
 
 
+async def test_a_digest_pasted_only_in_part_is_stored_and_its_preview_says_it_looks_cut_off(
+    db: Database,
+) -> None:
+    posted = await _post(db, PostSource(text=DIGEST[: DIGEST.index("2. Europe")]))
+    assert posted.cut_off == CutOff("intro", listed=2, found=1)
+    async with db.session_factory() as s:
+        built = await preview.build(s, posted.ref, cut_off=posted.cut_off)
+        assert built is not None and len(built.pieces) == 1
+        en = render.preview("en", built).text
+        zh = render.preview("zh", built).text
+        # Rebuilt later (after an edit), the preview no longer has the pasted text to judge.
+        again = await preview.build(s, posted.ref)
+    assert f"{posted.ref}: the introduction lists 2 commentators, 1 entry found — the text" in en
+    assert f"{posted.ref}：导语列出 2 位评论员，只找到 1 条评论" in zh
+    assert again is not None and not any(w.code.startswith("cut_off") for w in again.warnings)
+
+
 async def test_warnings_name_what_subscribers_would_miss(db: Database) -> None:
     async with db.session_factory() as s, s.begin():
         entry = await f.entry(s, regions=(), url="http://exa mple")
         report = await f.report(s, [("Headline", ())])
         report.items[0].title_zh = None
         report.items[0].summary_zh = " "
+        report.items[0].summary_en = None
         await s.flush()
         entry_preview = await preview.build(s, ContentRef("e", entry.id))
         report_preview = await preview.build(s, ContentRef("r", report.id))
@@ -188,5 +207,6 @@ async def test_warnings_name_what_subscribers_would_miss(db: Database) -> None:
     assert [(w.ref, w.code) for w in report_preview.warnings] == [
         (i, "no_title_zh"),
         (i, "no_summary_zh"),
+        (i, "no_summary_en"),
         (i, "no_region"),
     ]

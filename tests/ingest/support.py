@@ -8,7 +8,15 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "ingest"
-SEEDS = REPO.parent / "shared" / "seeds"
+# Next to the main checkout; a worktree under wt/ looks one level further up.
+SEEDS = next(
+    (
+        p
+        for p in (REPO.parent / "shared" / "seeds", REPO.parents[1] / "shared" / "seeds")
+        if p.is_dir()
+    ),
+    REPO.parent / "shared" / "seeds",
+)
 
 
 def fixture(name: str) -> str:

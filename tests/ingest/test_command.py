@@ -21,6 +21,7 @@ ENTRY_KEYS = {
     "title",
     "title_zh",
     "summary",
+    "summary_en",
     "text",
     "url",
     "regions",
@@ -60,6 +61,21 @@ async def test_a_dry_run_prints_the_parse_as_json_and_stores_nothing(tmp_path: P
     assert parsed["entries"][0]["commentators"] == [{"name": "Bai Yutong", "name_zh": "白雨桐"}]
     assert {"what", "why"} == set(parsed["skipped"][0])
     assert not database.exists()
+
+
+async def test_report_json_carries_each_item_s_english_summary_from_its_article(
+    tmp_path: Path,
+) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    code, out, _ = await run(
+        settings, args(FIXTURES / "report_2026-01-14.txt", dry_run=True, json=True)
+    )
+    assert code == 0
+    items = json.loads(out)["entries"]
+    assert items[0]["summary_en"].startswith("Japan’s transport ministry announced new berthing")
+    # The fourth article opens with a quote: the summary starts at the first plain sentence.
+    assert items[3]["summary_en"].startswith("The deal adds storage at two border crossings")
+    assert all(item["summary_en"] != item["title"] for item in items)
 
 
 async def test_a_dry_run_without_json_lists_what_it_found(tmp_path: Path) -> None:

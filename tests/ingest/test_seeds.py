@@ -83,6 +83,17 @@ def test_daily_report_is_dated_from_its_title_with_33_items() -> None:
         assert entry.date == date(2025, 8, 29)
 
 
+def test_every_report_item_gets_a_short_english_summary_from_its_article() -> None:
+    for entry in parse_report(seed("001")).entries:
+        summary = entry.summary_en
+        assert summary and summary != entry.title and len(summary) <= 480
+        assert 1 <= len(split_sentences(summary)) <= 3
+        # The first sentence of the summary is a sentence of the article, not page furniture.
+        assert split_sentences(summary)[0] in entry.text
+        for furniture in ("Catch up on", "please consider", "Additional reporting", "http"):
+            assert furniture not in summary
+
+
 def test_the_first_paragraph_comes_clean_off_the_glued_url() -> None:
     first = parse_report(seed("001")).entries[0]
     assert first.url.endswith("/how-china-can-help-rewrite-future-indonesian-palm-oil")
@@ -96,6 +107,22 @@ def test_the_indonesian_palm_oil_item_has_no_region_and_the_others_are_sensible(
     assert "us-china" in by_title[next(t for t in by_title if t.startswith("Trump, Nvidia"))]
     assert "russia" in by_title[next(t for t in by_title if t.startswith("Russian and Chinese"))]
     assert "japan" in by_title[next(t for t in by_title if t.startswith("Japan warns"))]
+
+
+def test_us_china_means_about_relations_not_a_passing_mention_of_the_us() -> None:
+    by_title = {e.title or "": e.regions for e in parse_report(seed("001")).entries}
+
+    def regions(prefix: str) -> tuple[str, ...]:
+        return by_title[next(t for t in by_title if t.startswith(prefix))]
+
+    # Talks, visas, espionage reports, a mediator between the two: relations.
+    for prefix in ("In Washington, China’s top trade", "Chinese envoy warns", "Singapore can"):
+        assert "us-china" in regions(prefix), prefix
+    assert "us-china" in regions("US report on Chinese ‘spy threat’")
+    # A Chinese company's technology or finances, a central banker on stablecoins: not.
+    for prefix in ("Baidu unveils", "XtalPi’s 615%", "Former China central bank", "China races"):
+        assert "us-china" not in regions(prefix), prefix
+    assert sum("us-china" in r for r in by_title.values()) < len(by_title) / 2
 
 
 def test_the_report_tolerates_crlf_full_width_colons_and_a_missing_overview() -> None:
@@ -160,6 +187,7 @@ def test_each_seed_is_detected_as_its_kind(prefix: str, kind: str, entries: int)
             "title",
             "title_zh",
             "summary",
+            "summary_en",
             "text",
             "url",
             "regions",

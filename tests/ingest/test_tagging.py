@@ -21,6 +21,7 @@ def test_english_keywords_match_whole_words_with_their_case() -> None:
 
 def test_us_dollars_and_latin_america_do_not_count_as_the_us() -> None:
     assert count_region_mentions("a US$5 billion deal in Latin America") == {}
+    assert count_region_mentions("Zheng wins the US Open") == {}
     assert count_region_mentions("Sea of Japan patrols") == {}
 
 
@@ -33,27 +34,69 @@ def test_chinese_keywords_and_their_exceptions() -> None:
 
 
 def test_an_item_can_have_several_regions_or_none() -> None:
-    assert tag_regions(titles=["Tokyo and Moscow talk gas"]) == ("japan", "russia")
+    assert tag_regions(
+        titles=["Tokyo and Moscow court Beijing over gas"],
+        summary="日本和俄罗斯都希望与中国签署天然气协议。",
+    ) == ("japan", "russia")
     assert (
         tag_regions(titles=["Palm oil prices rise"], text="Buyers include the United States.") == ()
     )
 
 
-def test_a_passing_mention_in_the_body_does_not_tag_but_a_sustained_one_does() -> None:
-    once = "Lead paragraph about trade.\nThe EU was mentioned once."
-    assert tag_regions(text=once) == ()
-    often = "Lead about Brussels and the EU.\nEurope again. The EU again."
-    assert tag_regions(text=often) == ("europe",)
+def test_a_title_that_names_a_region_still_needs_the_region_paired_with_china() -> None:
+    # A storm passing Okinawa is not about Japan; Japan protesting to Beijing is.
+    storm = tag_regions(
+        titles=["Typhoon heads for Ningbo after lashing Okinawa"],
+        summary="台风在冲绳造成停电后继续向西北移动。",
+        text="The typhoon knocked out power in Okinawa on Monday.\nIt will reach Ningbo next.",
+    )
+    protest = tag_regions(
+        titles=["Okinawa fishermen protest"],
+        summary="冲绳渔民抗议中国渔船越界捕捞，日本政府向中方提出交涉。",
+        text="Fishermen in Okinawa protested against Chinese trawlers on Monday.",
+    )
+    assert (storm, protest) == ((), ("japan",))
+
+
+def test_a_company_story_that_names_the_us_in_passing_is_not_us_china() -> None:
+    company = tag_regions(
+        titles=["Chengdu chipmaker doubles revenue", "成都芯片企业收入翻番"],
+        summary="成都一家芯片企业收入翻番。公司表示，美国出口管制反而加快了国产替代。",
+        text=(
+            "A Chengdu chipmaker doubled its revenue last year as Chinese phone makers bought"
+            " more local parts.\nIts rivals include American firms. US export controls have"
+            " helped it win customers. It plans to list in Shanghai."
+        ),
+    )
+    relations = tag_regions(
+        titles=["Chip export curbs top agenda as trade envoys meet", "中美贸易代表会晤"],
+        summary="中美贸易代表会晤，美方要求中方放宽稀土出口，中方要求美国取消芯片出口管制。",
+        text="Chinese and US trade envoys met in London on Monday to discuss export controls.",
+    )
+    assert (company, relations) == ((), ("us-china",))
+
+
+def test_without_the_region_in_the_title_the_summary_and_lead_must_be_about_it() -> None:
+    lead = "Brussels and Beijing agreed on Monday to hold talks on electric car tariffs."
+    body = "\nThe EU said the talks would start soon. Chinese officials welcomed the EU move."
+    assert tag_regions(titles=["Electric car tariff talks agreed"], text=lead + body) == ()
+    assert tag_regions(
+        titles=["Electric car tariff talks agreed"],
+        summary="欧盟与中国同意就电动汽车关税举行谈判。欧盟贸易专员将为此访华。",
+        text=lead + body,
+    ) == ("europe",)
 
 
 def test_regions_come_in_the_order_they_are_given() -> None:
     reordered = tuple(reversed(DEFAULT_REGIONS))
-    assert tag_regions(titles=["Japan and Russia"], regions=reordered) == ("russia", "japan")
+    titles = ["Japan and Russia hold talks with China"]
+    assert tag_regions(titles=titles, regions=reordered) == ("russia", "japan")
 
 
 def test_a_region_added_as_data_is_tagged_too() -> None:
     india = RegionSpec(slug="india", name="India", en=("India", "New Delhi"), zh=("印度",))
-    assert tag_regions(titles=["India and China flights"], regions=(india,)) == ("india",)
+    titles = ["India and China resume direct flights after talks"]
+    assert tag_regions(titles=titles, regions=(india,)) == ("india",)
 
 
 def test_headings_name_regions_in_any_wording() -> None:
