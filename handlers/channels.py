@@ -44,7 +44,8 @@ async def channel_command(scope: Scope) -> None:
             async with scope.unit() as session:
                 channels = await service.active(session)
                 regions = await list_regions(session)
-            await scope.reply(render.channel_list(scope.language, channels, regions))
+                failures = await service.last_failures(session, channels)
+            await scope.reply(render.channel_list(scope.language, channels, regions, failures))
         elif action == "add":
             await _add(scope, words[1])
         elif action == "remove":

@@ -15,4 +15,5 @@ from bot.editorial.permissions import UserLike, is_editor
 async def may_manage_channels(
     session: AsyncSession, settings: Settings, user: UserLike | None
 ) -> bool:
+    # With roles: `may(await role_of(session, settings, user), Action.MANAGE_CHANNELS)`.
     return await is_editor(session, settings, user)

@@ -89,6 +89,24 @@ async def active(session: AsyncSession) -> list[Channel]:
     )
 
 
+async def last_failures(session: AsyncSession, channels: list[Channel]) -> dict[int, str]:
+    """Channel id -> the error of its latest post, for channels whose latest post failed (the
+    bot was removed, lost its rights...): what /channel list warns about."""
+    failures: dict[int, str] = {}
+    for channel in channels:
+        latest = (
+            await session.execute(
+                select(Delivery.status, Delivery.last_error)
+                .where(Delivery.content_type == POST_TYPE, Delivery.content_id == channel.id)
+                .order_by(Delivery.id.desc())
+                .limit(1)
+            )
+        ).first()
+        if latest is not None and latest.status == DeliveryStatus.FAILED:
+            failures[channel.id] = latest.last_error or ""
+    return failures
+
+
 async def remove(session: AsyncSession, channel: Channel, *, actor_id: int) -> int:
     """Stop posting to `channel`; its posts still queued are cancelled. Returns how many."""
     channel.status = ChannelStatus.REMOVED

@@ -30,8 +30,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
     },
     "channels.refused": {
-        "en": "You may not change the channels the edition is posted to.",
-        "zh": "你无权更改发布频道。",
+        "en": "Connecting, changing and removing channels needs the publisher role.",
+        "zh": "连接、更改或移除频道需要发布者角色。",
     },
     "channels.added": {
         "en": "✅ Connected {name}. Every edition published from now on is posted there.",
@@ -70,6 +70,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "channels.list.no_topics": {
         "en": "  topics: none mapped, everything goes to General",
         "zh": "  话题：未设置，全部发到 General",
+    },
+    "channels.list.failing": {
+        "en": (
+            "  ⚠️ its last post failed: {error}. Check the bot is still an administrator"
+            " who can post."
+        ),
+        "zh": "  ⚠️ 最近一条帖子发送失败：{error}。请确认机器人仍是可发帖的管理员。",
     },
     "channels.type.channel": {"en": "channel", "zh": "频道"},
     "channels.type.supergroup": {"en": "supergroup", "zh": "超级群组"},

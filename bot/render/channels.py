@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from bot.channels.errors import ChannelError
 from bot.channels.service import AddOutcome, label
@@ -76,7 +76,12 @@ def _topics(language: str, channel: Channel, regions: dict[str, Region]) -> str:
     return t(language, "channels.list.topics", topics=", ".join(parts))
 
 
-def channel_list(language: str, channels: Sequence[Channel], regions: Sequence[Region]) -> Rendered:
+def channel_list(
+    language: str,
+    channels: Sequence[Channel],
+    regions: Sequence[Region],
+    failures: Mapping[int, str] | None = None,
+) -> Rendered:
     if not channels:
         return Rendered(t(language, "channels.list.empty"))
     by_slug = {r.slug: r for r in regions}
@@ -93,6 +98,9 @@ def channel_list(language: str, channels: Sequence[Channel], regions: Sequence[R
         )
         if channel.is_forum:
             lines.append(_topics(language, channel, by_slug))
+        if failures and channel.id in failures:
+            error = esc(clip(failures[channel.id], 200))
+            lines.append(t(language, "channels.list.failing", error=error))
     return Rendered(join_within(lines))
 
 

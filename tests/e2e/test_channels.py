@@ -342,3 +342,22 @@ async def test_channel_posts_keep_to_twenty_a_minute_without_flood_errors(
     assert len(posts) > 20 and all(r.status == "sent" for r in rows)
     assert bot.emulator.counters.too_many_requests == 0
     assert bot.emulator.max_sends_in_window(3.0, chat_id=channel.id) <= 20
+
+
+@pytest.mark.bot(admin_ids=[EDITOR])
+async def test_the_list_warns_when_the_bot_can_no_longer_post_in_a_channel(
+    running_bot: RunningBot,
+) -> None:
+    bot = running_bot
+    bot.user(EDITOR)
+    channel = bot.emulator.create_channel("China Watch", username="chinawatch")
+    await connect(bot, "@chinawatch")
+    bot.emulator.kick_bot(channel.id)
+
+    await publish_report(bot, [ItemSpec("Nobody reads this", regions=["japan"])])
+    [row] = await channel_rows(bot)
+    listed = await bot.command(EDITOR, "/channel list")
+
+    assert row.status == "failed" and bot.emulator.messages(channel.id) == []
+    assert "its last post failed" in (listed.text or "")
+    assert "bot was kicked from the channel chat" in (listed.text or "")
