@@ -6,6 +6,11 @@ bot/channels/render.py.
 
 MESSAGES: dict[str, dict[str, str]] = {
     "editor.menu.channel": {"en": "Post the edition to channels", "zh": "把每期内容发到频道"},
+    # The /help line, for help built per command (editor roles: "editor.help.<command>").
+    "editor.help.channel": {
+        "en": "/channel add|remove|list|language|topic — post each edition to channels",
+        "zh": "/channel add|remove|list|language|topic — 把每期内容发到频道",
+    },
     "channels.usage": {
         "en": (
             "<b>Channels</b>: every published report, digest and article is posted there as"
