@@ -13,6 +13,7 @@ from bot.i18n import t
 def register_all(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Attach every handler of the bot to `application`."""
     from handlers import (
+        channels,
         delivery_buttons,
         editor,
         fallback,
@@ -32,6 +33,7 @@ def register_all(application: Application[Any, Any, Any, Any, Any, Any]) -> None
     editor.register(application)
     search.register(application)
     sources.register(application)
+    channels.register(application)
     # Last: answers only what no handler above (in any group) takes.
     fallback.register(application)
 

@@ -73,6 +73,7 @@ EDITOR_MENU = (
     "editor",
     "audit",
     "source",
+    "channel",
 )
 _MENU_SET_KEY = "editor.menu_chats"
 _ONLY_MESSAGES = filters.UpdateType.MESSAGE

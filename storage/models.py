@@ -366,6 +366,9 @@ class Delivery(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # What the message shows, as [content type, id] pairs ([["item", 31], ["item", 32]]), where
+    # one message shows several (channel posts): what a correction must re-render or edit.
+    items: Mapped[list[Any] | None]
     not_before: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -481,6 +484,30 @@ class PendingAction(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[dt.datetime | None]
+
+
+class ChannelStatus(enum.StrEnum):
+    ACTIVE = "active"
+    REMOVED = "removed"  # /channel remove: kept so its past posts stay attributable
+
+
+class Channel(Base):
+    """A channel or supergroup the whole edition is posted to (/channel add)."""
+
+    __tablename__ = "channels"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    username: Mapped[str | None] = mapped_column(String(64))
+    title: Mapped[str | None] = mapped_column(String(255))
+    type: Mapped[str] = mapped_column(String(16))  # channel | supergroup
+    is_forum: Mapped[bool] = mapped_column(default=False)
+    content_language: Mapped[str] = mapped_column(String(8), default="both")  # en | zh | both
+    # Forum supergroups: {"regions": {region slug: topic id}, "default": topic id or absent}.
+    topics: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(16), default=ChannelStatus.ACTIVE)
+    added_by: Mapped[int | None] = mapped_column(BigInteger)
+    added_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class SourceStatus(enum.StrEnum):

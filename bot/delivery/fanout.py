@@ -43,6 +43,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
+from bot.channels import queue_editions
 from bot.delivery.recipients import queue_next
 from bot.matching import (
     KeywordHits,
@@ -184,6 +185,13 @@ async def _plan(session: AsyncSession, work: _Work, now: dt.datetime) -> tuple[i
             entries=work.digest_entries[digest.id],
             hits=work.hits[f"digest:{digest.id}"],
         )
+    queued += await queue_editions(
+        session,
+        now=now,
+        report_ids=work.report_ids,
+        digest_ids=[d.id for d in work.digests],
+        entry_ids=[e.id for e in work.alone],
+    )
     return planned, queued
 
 

@@ -65,9 +65,11 @@ async def enqueue(
     content_type: str | None = None,
     content_id: int | None = None,
     reason: str | None = None,
+    items: list[Any] | None = None,
     now: dt.datetime | None = None,
 ) -> bool:
-    """Queue one message; False when `dedup_key` was queued before (nothing is added)."""
+    """Queue one message; False when `dedup_key` was queued before (nothing is added).
+    `items`: what the message shows when it shows several pieces (see `Delivery.items`)."""
     now = now or utcnow()
     statement = (
         insert_for(session)(Delivery)
@@ -81,6 +83,7 @@ async def enqueue(
             content_id=content_id,
             dedup_key=dedup_key,
             reason=reason,
+            items=items,
             text=text,
             reply_markup=reply_markup,
             disable_preview=disable_preview,

@@ -68,6 +68,7 @@ class EmulatorConfig:
     private_per_second: float = 1.0
     private_burst: int = 3
     group_per_minute: int = 20
+    group_period: float = 60.0
     count_edits_per_chat: bool = True
     # network: latency added to every request (concurrently), and faults with a seeded RNG
     latency_ms: float = 0.0
@@ -93,6 +94,7 @@ class EmulatorConfig:
             private_per_second=self.private_per_second,
             private_burst=self.private_burst,
             group_per_minute=self.group_per_minute,
+            group_period=self.group_period,
             count_edits_per_chat=self.count_edits_per_chat,
         )
 
@@ -317,17 +319,20 @@ class TelegramEmulator:
         admins: Iterable[int] = (),
         members: Iterable[int] = (),
         bot_admin: bool = False,
+        bot_rights: dict[str, bool] | None = None,
         announce: bool = False,
     ) -> EmuChat:
         """A group or supergroup (a forum if `forum`), with the bot in it.
 
         `announce=True` also sends the my_chat_member update Telegram sends when the bot is added.
+        `bot_rights` overrides the bot's default administrator rights (can_manage_topics=False).
         """
         if chat_id is None:
             serial = self.next_id()
             chat_id = -(1_000_000_000_000 + serial) if supergroup or forum else -(10_000 + serial)
         chat_type = "supergroup" if supergroup or forum else "group"
         chat = EmuChat(chat_id, chat_type, title=title, username=username, is_forum=forum)
+        chat.bot_rights = dict(bot_rights or {})
         if forum:
             chat.last_message_id = 1  # message_thread_id 1 is the General topic
         chat.bot_status = "administrator" if bot_admin else "member"
@@ -353,11 +358,15 @@ class TelegramEmulator:
         chat_id: int | None = None,
         username: str | None = None,
         bot_admin: bool = True,
+        bot_rights: dict[str, bool] | None = None,
     ) -> EmuChat:
-        """A channel the bot administers (or is merely a member of, with bot_admin=False)."""
+        """A channel the bot administers (or is merely a member of, with bot_admin=False);
+        `bot_rights` overrides its administrator rights (can_post_messages=False: it may not
+        post)."""
         if chat_id is None:
             chat_id = -(1_000_000_000_000 + self.next_id())
         chat = EmuChat(chat_id, "channel", title=title, username=username)
+        chat.bot_rights = dict(bot_rights or {})
         chat.bot_status = "administrator" if bot_admin else "member"
         self.chats[chat_id] = chat
         return chat
@@ -448,8 +457,8 @@ class TelegramEmulator:
             "chat": chat.to_api(),
             "from": actor,
             "date": int(self.wall()),
-            "old_chat_member": self._member_object(self.bot_sender, old),
-            "new_chat_member": self._member_object(self.bot_sender, new),
+            "old_chat_member": self._member_object(self.bot_sender, old, chat, chat.bot_rights),
+            "new_chat_member": self._member_object(self.bot_sender, new, chat, chat.bot_rights),
         }
         self.push_update("my_chat_member", update)
 
@@ -1048,7 +1057,9 @@ class TelegramEmulator:
     def file_by_path(self, file_path: str) -> StoredFile | None:
         return next((f for f in self.files.values() if f.file_path == file_path), None)
 
-    def _member_object(self, user: JSON, status: str) -> JSON:
+    def _member_object(
+        self, user: JSON, status: str, chat: EmuChat | None = None, rights: JSON | None = None
+    ) -> JSON:
         member: JSON = {"status": status, "user": user}
         if status == "creator":
             member["is_anonymous"] = False
@@ -1066,9 +1077,12 @@ class TelegramEmulator:
                 can_post_stories=False,
                 can_edit_stories=False,
                 can_delete_stories=False,
-                can_pin_messages=True,
-                can_manage_topics=True,
             )
+            if chat is not None and chat.type == "channel":
+                member.update(can_post_messages=True, can_edit_messages=True)
+            else:
+                member.update(can_pin_messages=True, can_manage_topics=True)
+            member.update(rights or {})
         elif status == "kicked":
             member["until_date"] = 0
         return member
@@ -1076,7 +1090,7 @@ class TelegramEmulator:
     def chat_member(self, chat: EmuChat, user_id: int) -> JSON:
         if user_id == self.bot_id:
             status = "member" if chat.is_private else chat.bot_status
-            return self._member_object(self.bot_sender, status)
+            return self._member_object(self.bot_sender, status, chat, chat.bot_rights)
         user = self.users.get(user_id)
         if user is None:
             raise bad_request("user not found")
@@ -1084,7 +1098,7 @@ class TelegramEmulator:
             status = "member" if user_id == chat.id else "left"
         else:
             status = chat.members.get(user_id, "left")
-        return self._member_object(user.to_api(), status)
+        return self._member_object(user.to_api(), status, chat)
 
     def record_request(self, record: RequestRecord) -> None:
         self.request_log.append(record)

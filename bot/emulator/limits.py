@@ -5,7 +5,8 @@
 - Private chats: a token bucket of `private_burst` (3) tokens refilled at `private_per_second`
   (1/s): Telegram tolerates short bursts, so the 4th message within a second gets 429, and a
   steady 1 message per second never does.
-- Groups, supergroups and channels: at most `group_per_minute` (20) in any sliding 60 s window.
+- Groups, supergroups and channels: at most `group_per_minute` (20) in any sliding
+  `group_period` (60 s) window; tests shorten the window to see a minute's limit in seconds.
 
 Edits (editMessageText and friends) count against the chat's limit, not the overall one:
 Telegram throttles a chat that is edited in a loop, but edits are not broadcasts. A refused
@@ -30,6 +31,7 @@ class RateLimits:
     private_per_second: float = 1.0
     private_burst: int = 3
     group_per_minute: int = 20
+    group_period: float = 60.0
     count_edits_per_chat: bool = True
 
 
@@ -82,10 +84,11 @@ class RateLimiter:
             recent = self._groups.get(chat_id)
             if recent is None:
                 recent = self._groups[chat_id] = deque()
-            while recent and recent[0] <= now - 60.0:
+            period = limits.group_period
+            while recent and recent[0] <= now - period:
                 recent.popleft()
             if len(recent) >= limits.group_per_minute:
-                return _retry(recent[len(recent) - limits.group_per_minute] + 60.0 - now)
+                return _retry(recent[len(recent) - limits.group_per_minute] + period - now)
             recent.append(now)
         if not edit:
             self._global.append(now)

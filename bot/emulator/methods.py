@@ -213,7 +213,9 @@ class BotApi:
             raise forbidden(f"bot was kicked from the {chat.type} chat")
         if chat.bot_status == "left":
             raise forbidden(f"bot is not a member of the {chat.type} chat")
-        if chat.type == "channel" and chat.bot_status != "administrator":
+        if chat.type == "channel" and (
+            chat.bot_status != "administrator" or not chat.bot_rights.get("can_post_messages", True)
+        ):
             raise bad_request("need administrator rights in the channel chat")
         return chat
 

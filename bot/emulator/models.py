@@ -53,6 +53,8 @@ class EmuChat:
     # user id -> "creator" | "administrator" | "member" | "left" | "kicked"
     members: dict[int, str] = field(default_factory=dict)
     bot_status: str = "member"
+    # The bot's administrator rights that differ from the defaults (can_post_messages=False...)
+    bot_rights: dict[str, bool] = field(default_factory=dict)
     topics: dict[int, str] = field(default_factory=dict)
     migrated_to: int | None = None
     messages: list[EmuMessage] = field(default_factory=list)

@@ -18,7 +18,8 @@ MESSAGES: dict[str, dict[str, str]] = {
             "/broadcast &lt;text&gt; — a message to every subscriber\n"
             "/editor add|remove &lt;user id or @username&gt;, /editor list\n"
             "/audit — who changed what\n"
-            "/source add|list|pause|resume|remove — follow the site's feeds\n\n"
+            "/source add|list|pause|resume|remove — follow the site's feeds\n"
+            "/channel add|remove|list|language|topic — post each edition to channels\n\n"
             "Ids: e12 an entry, i45 a report item, r7 a daily report, d3 a digest."
         ),
         "zh": (
@@ -32,7 +33,8 @@ MESSAGES: dict[str, dict[str, str]] = {
             "/broadcast &lt;文字&gt; — 向所有订阅者群发\n"
             "/editor add|remove &lt;用户 id 或 @用户名&gt;，/editor list\n"
             "/audit — 操作记录\n"
-            "/source add|list|pause|resume|remove — 关注网站的订阅源\n\n"
+            "/source add|list|pause|resume|remove — 关注网站的订阅源\n"
+            "/channel add|remove|list|language|topic — 把每期内容发到频道\n\n"
             "编号：e12 条目，i45 日报条目，r7 日报，d3 文摘。"
         ),
     },

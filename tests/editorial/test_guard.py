@@ -18,7 +18,8 @@ def test_every_editor_handler_is_wrapped_in_the_check() -> None:
         h
         for group in app.handlers.values()
         for h in group
-        if getattr(h.callback, "__module__", "") in ("handlers.editor", "handlers.sources")
+        if getattr(h.callback, "__module__", "")
+        in ("handlers.editor", "handlers.sources", "handlers.channels")
     ]
     commands = {c for h in ours if isinstance(h, CommandHandler) for c in h.commands}
     assert commands == set(editor.EDITOR_MENU)

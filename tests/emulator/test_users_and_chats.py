@@ -278,3 +278,23 @@ async def test_the_control_api_drives_the_emulator_from_another_process(
     assert emulator.users[BOB].blocked
     assert counters["requests"] == {"sendMessage": 1}  # type: ignore[index]
     assert "/_emulator/send_message" in index["endpoints"]
+
+
+async def test_the_bots_channel_rights_are_reported_and_enforced(
+    emulator: TelegramEmulator, call: Call
+) -> None:
+    posting = emulator.create_channel("News", username="news_ok")
+    muted = emulator.create_channel(
+        "Quiet", username="news_muted", bot_rights={"can_post_messages": False}
+    )
+    me = (await call("getMe"))[1]["result"]["id"]
+
+    ok = (await call("getChatMember", chat_id="@news_ok", user_id=me))[1]["result"]
+    no = (await call("getChatMember", chat_id=muted.id, user_id=me))[1]["result"]
+    refused = await call("sendMessage", chat_id="@news_muted", text="hello")
+    sent = await call("sendMessage", chat_id="@news_ok", text="hello")
+
+    assert ok["status"] == "administrator" and ok["can_post_messages"] is True
+    assert no["status"] == "administrator" and no["can_post_messages"] is False
+    assert refused[0] == 400 and "need administrator rights" in refused[1]["description"]
+    assert sent[0] == 200 and sent[1]["result"]["chat"]["id"] == posting.id
