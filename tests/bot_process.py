@@ -93,7 +93,9 @@ class BotProcess:
         try:
             return await asyncio.wait_for(found(), timeout)
         except TimeoutError:
-            raise AssertionError(f"no line with {fragment!r} in {timeout}s: {self.output()}")
+            raise AssertionError(
+                f"no line with {fragment!r} in {timeout}s: {self.output()}"
+            ) from None
 
     async def finish(self, timeout: float = 60.0) -> int:  # noqa: ASYNC109
         """Await the exit and the last output; returns the exit code."""

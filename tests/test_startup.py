@@ -34,9 +34,7 @@ async def test_a_database_that_cannot_be_opened_is_one_line_naming_it(
     tmp_path: Path, database_url: str, names: list[str]
 ) -> None:
     url = database_url.format(port=closed_port(), tmp=tmp_path)
-    proc = await BotProcess.start(
-        ["run"], cwd=tmp_path, DATABASE_URL=url, TELEGRAM_BOT_TOKEN=TOKEN
-    )
+    proc = await BotProcess.start(["run"], cwd=tmp_path, DATABASE_URL=url, TELEGRAM_BOT_TOKEN=TOKEN)
     code = await proc.finish()
     assert code == 1
     assert len(proc.lines) == 1, proc.output()

@@ -121,9 +121,10 @@ def command_update(update_id: int, user_id: int, text: str) -> dict[str, Any]:
 
 async def post(url: str, body: dict[str, Any], secret: str | None) -> int:
     headers = {} if secret is None else {SECRET_HEADER: secret}
-    async with aiohttp.ClientSession() as session, session.post(
-        url, json=body, headers=headers
-    ) as response:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, json=body, headers=headers) as response,
+    ):
         return response.status
 
 
@@ -204,9 +205,10 @@ async def test_an_update_retried_at_another_process_is_handled_once(
 
 
 async def test_healthz_answers_for_load_balancers(webhook_bot: WebhookBot) -> None:
-    async with aiohttp.ClientSession() as session, session.get(
-        webhook_bot.http_url("/healthz")
-    ) as response:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(webhook_bot.http_url("/healthz")) as response,
+    ):
         assert response.status == 200
         assert await response.json() == {"ok": True}
 
@@ -222,7 +224,8 @@ async def test_with_port_and_no_webhook_the_server_runs_beside_polling(
     assert reply.text
     assert emulator.requests("getUpdates")
     assert emulator.requests("setWebhook") == []
-    async with aiohttp.ClientSession() as session, session.get(
-        bot.http_url("/healthz")
-    ) as response:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(bot.http_url("/healthz")) as response,
+    ):
         assert response.status == 200
