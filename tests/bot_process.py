@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,6 +33,13 @@ SETTING_NAMES = {
     "PORT",
     "WEB_HOST",
 }
+
+
+def free_port() -> int:
+    """A local TCP port nothing listens on (for a server to bind, or a closed port to dial)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def bot_environment(**settings: str) -> dict[str, str]:

@@ -6,19 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot_process import BotProcess
+from tests.bot_process import BotProcess, free_port
 from tests.db_fixtures import POSTGRES_ADMIN_URL
 
 TOKEN = "5555500001:AAEmulatorTokenForLocalUse-digestbot"
 POSTGRES_SERVER = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
-
-
-def closed_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.mark.parametrize(
@@ -33,7 +25,7 @@ def closed_port() -> int:
 async def test_a_database_that_cannot_be_opened_is_one_line_naming_it(
     tmp_path: Path, database_url: str, names: list[str]
 ) -> None:
-    url = database_url.format(port=closed_port(), tmp=tmp_path)
+    url = database_url.format(port=free_port(), tmp=tmp_path)
     proc = await BotProcess.start(["run"], cwd=tmp_path, DATABASE_URL=url, TELEGRAM_BOT_TOKEN=TOKEN)
     code = await proc.finish()
     assert code == 1
@@ -44,7 +36,7 @@ async def test_a_database_that_cannot_be_opened_is_one_line_naming_it(
 
 
 async def test_db_upgrade_on_an_unreachable_database_is_one_line_too(tmp_path: Path) -> None:
-    url = f"postgresql://postgres@127.0.0.1:{closed_port()}/digestbot"
+    url = f"postgresql://postgres@127.0.0.1:{free_port()}/digestbot"
     proc = await BotProcess.start(["db", "upgrade"], cwd=tmp_path, DATABASE_URL=url)
     assert await proc.finish() == 1
     assert len(proc.lines) == 1 and "cannot reach PostgreSQL" in proc.lines[0], proc.output()
@@ -65,7 +57,7 @@ async def test_webhook_url_without_a_secret_stops_with_one_line_naming_it(tmp_pa
 async def test_telegram_unreachable_at_start_is_retried_one_line_each_until_stopped(
     tmp_path: Path,
 ) -> None:
-    api = f"http://127.0.0.1:{closed_port()}"
+    api = f"http://127.0.0.1:{free_port()}"
     proc = await BotProcess.start(
         ["run"],
         cwd=tmp_path,

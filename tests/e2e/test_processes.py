@@ -10,7 +10,7 @@ import asyncio
 from pathlib import Path
 
 from bot.emulator import TelegramEmulator
-from tests.bot_process import BotProcess
+from tests.bot_process import BotProcess, free_port
 from tests.db_fixtures import Database
 
 ANN = 7201
@@ -62,3 +62,30 @@ async def _roles(first: BotProcess, second: BotProcess) -> tuple[BotProcess, Bot
     await standby.wait_for_line(STANDING_BY)
     assert not standby.has_line(POLLING)
     return poller, standby
+
+
+async def test_digestbot_run_in_webhook_mode_serves_the_webhook_and_stops_on_sigterm(
+    emulator: TelegramEmulator, sqlite_db: Database, tmp_path: Path
+) -> None:
+    port = free_port()
+    proc = await BotProcess.start(
+        ["run"],
+        cwd=tmp_path,
+        TELEGRAM_BOT_TOKEN=emulator.token,
+        TELEGRAM_API_URL=emulator.base_url,
+        DATABASE_URL=sqlite_db.url,
+        WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram/hook",
+        WEBHOOK_SECRET="process-secret",
+        PORT=str(port),
+        WEB_HOST="127.0.0.1",
+    )
+    try:
+        await proc.wait_for_line("webhook mode")
+        emulator.add_user(ANN, "Ann")
+        [reply] = await emulator.ask(ANN, "/help", timeout=15)
+        assert reply.text
+    finally:
+        proc.terminate()
+    assert await proc.finish() == 0, proc.output()
+    assert emulator.requests("getUpdates") == []
+    assert "Traceback" not in proc.output()

@@ -8,7 +8,6 @@ with the registered secret and retries what is refused, as Telegram does.
 
 from __future__ import annotations
 
-import socket
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -27,16 +26,11 @@ from bot.runner import BotRunner
 from bot.services import Services
 from bot.web.webhook import SECRET_HEADER
 from storage.models import HandledUpdate
+from tests.bot_process import free_port
 from tests.db_fixtures import Database
 
 SECRET = "s3cret-For_tests"
 ANN = 7101
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
