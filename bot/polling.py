@@ -29,8 +29,9 @@ log = logging.getLogger(__name__)
 POLLER_ADVISORY_KEY = 0x646967706F  # "digpo"
 RETRY_SECONDS = 2.0
 # How often the poller checks that its lock's database connection is still alive: a lost
-# connection means the server released the lock and a standby may be polling already.
-CHECK_SECONDS = 5.0
+# connection means the server released the lock and a standby may be polling already, so
+# this bounds how long two processes can poll at once (a SELECT 1 on an idle connection).
+CHECK_SECONDS = 1.0
 
 
 def poller_lock(services: Services) -> OwnerLock:
@@ -51,10 +52,12 @@ class SinglePoller:
         services: Services,
         *,
         retry_seconds: float = RETRY_SECONDS,
+        check_seconds: float = CHECK_SECONDS,
     ) -> None:
         self.application = application
         self.lock = poller_lock(services)
         self.retry_seconds = retry_seconds
+        self.check_seconds = check_seconds
         self._task: asyncio.Task[None] | None = None
 
     @property
@@ -107,7 +110,7 @@ class SinglePoller:
             return
         log.info("this process polls Telegram for updates")
         while await self.lock.still_held():  # noqa: ASYNC110 - polling a lock, not an event
-            await asyncio.sleep(CHECK_SECONDS)
+            await asyncio.sleep(self.check_seconds)
         log.warning("lost the poller lock (its database connection closed): polling stops")
         await self._stop_polling()
 

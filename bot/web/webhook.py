@@ -68,8 +68,14 @@ class WebhookEndpoint:
         except Exception as error:  # noqa: BLE001 - any malformed body is the sender's fault
             log.warning("webhook: unreadable update refused (%s)", error)
             return web.Response(status=400, text="not a Telegram update")
-        async with self.services.session_factory() as session, session.begin():
-            first = await handled_updates.claim(session, update.update_id, self.services.clock())
+        try:
+            async with self.services.session_factory() as session, session.begin():
+                first = await handled_updates.claim(
+                    session, update.update_id, self.services.clock()
+                )
+        except Exception as error:  # noqa: BLE001 - Telegram retries; nothing was acted on
+            log.warning("webhook: update %d not accepted (%s)", update.update_id, error)
+            return web.Response(status=503, text="try again")
         if first:
             await self.application.update_queue.put(update)
         else:
