@@ -84,7 +84,12 @@ class SinglePoller:
         while True:
             if await self._acquire():
                 standing_by = False
-                await self._poll_while_held()
+                try:
+                    await self._poll_while_held()
+                except Exception:  # noqa: BLE001 - a poller that gives up leaves the bot deaf
+                    log.exception("polling failed; retrying")
+                    await self._stop_polling()
+                    await self.lock.release()
             elif not standing_by:
                 log.info("another process polls Telegram: standing by to take over")
                 standing_by = True

@@ -69,17 +69,19 @@ def describe_database_failure(error: BaseException, database_url: str) -> str | 
             "or fix DATABASE_URL"
         )
     if name in {"InvalidPasswordError", "InvalidAuthorizationSpecificationError"}:
-        return f"{where} refused the login ({_one_line(original)}): fix the user or password in DATABASE_URL"
+        return (
+            f"{where} refused the login ({_one_line(original)}): fix the user or password in "
+            "DATABASE_URL"
+        )
     if isinstance(original, OSError):  # refused, unknown host, timed out
         return (
             f"cannot reach {where} ({_one_line(original)}): start the database or fix DATABASE_URL"
         )
     if isinstance(error, sa_exc.OperationalError) and "unable to open" in str(original):
         return (
-            f"cannot open {where} ({_one_line(original)}): create its directory or fix DATABASE_URL"
+            f"cannot open {where} ({_one_line(original)}): check that the path is a file this "
+            "user may write, or fix DATABASE_URL"
         )
-    if type(original).__module__.startswith("asyncpg") and "Connection" in name:
-        return f"cannot use {where} ({_one_line(original)}): check the server and DATABASE_URL"
     return None
 
 
@@ -98,10 +100,11 @@ async def check_database(engine: AsyncEngine, database_url: str) -> None:
     try:
         async with engine.connect() as connection:
             await connection.scalar(select(1))
-    except Exception as error:
-        message = describe_database_failure(error, database_url)
-        if message is None:
-            raise
+    except Exception as error:  # noqa: BLE001 - whatever it is, the database cannot be used
+        message = describe_database_failure(error, database_url) or (
+            f"cannot use {_where(database_url)} ({_one_line(error)}): check the database "
+            "server and DATABASE_URL"
+        )
         raise StartupError(message) from None
 
 

@@ -64,6 +64,8 @@ class WebhookEndpoint:
             return web.Response(status=403, text="wrong secret token")
         try:
             data = await request.json()
+            if not isinstance(data, dict):
+                raise ValueError("the body is not a JSON object")
             update = Update.de_json(data, self.application.bot)
         except Exception as error:  # noqa: BLE001 - any malformed body is the sender's fault
             log.warning("webhook: unreadable update refused (%s)", error)
