@@ -59,6 +59,7 @@ class SinglePoller:
         self.retry_seconds = retry_seconds
         self.check_seconds = check_seconds
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     @property
     def polling(self) -> bool:
@@ -71,6 +72,9 @@ class SinglePoller:
 
     async def stop(self) -> None:
         """Stop polling (python-telegram-bot confirms what it fetched), then let go of the lock."""
+        # The flag as well as the cancellation: Updater.stop() swallows a CancelledError that
+        # arrives while it waits for its own polling task.
+        self._stopping = True
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -81,8 +85,10 @@ class SinglePoller:
 
     async def _run(self) -> None:
         standing_by = False
-        while True:
+        while not self._stopping:
             if await self._acquire():
+                if self._stopping:
+                    break
                 standing_by = False
                 try:
                     await self._poll_while_held()
@@ -115,6 +121,8 @@ class SinglePoller:
             return
         log.info("this process polls Telegram for updates")
         while await self.lock.still_held():  # noqa: ASYNC110 - polling a lock, not an event
+            if self._stopping:
+                return
             await asyncio.sleep(self.check_seconds)
         log.warning("lost the poller lock (its database connection closed): polling stops")
         await self._stop_polling()
