@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.emulator import TelegramEmulator
 from tests.bot_process import BotProcess, free_port
 from tests.db_fixtures import POSTGRES_ADMIN_URL
 
@@ -73,4 +74,20 @@ async def test_telegram_unreachable_at_start_is_retried_one_line_each_until_stop
     attempts = [line for line in proc.lines if "Telegram unreachable" in line]
     assert len(attempts) >= 2
     assert all(api in line and "TELEGRAM_API_URL" in line for line in attempts)
+    assert "Traceback" not in proc.output()
+
+
+async def test_a_token_telegram_refuses_stops_with_one_line(
+    emulator: TelegramEmulator, tmp_path: Path
+) -> None:
+    proc = await BotProcess.start(
+        ["run"],
+        cwd=tmp_path,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+        TELEGRAM_BOT_TOKEN="123456:NotTheBotsToken",
+        TELEGRAM_API_URL=emulator.base_url,
+    )
+    assert await proc.finish() == 1
+    errors = [line for line in proc.lines if line.startswith("digestbot: ")]
+    assert errors and "TELEGRAM_BOT_TOKEN" in errors[0], proc.output()
     assert "Traceback" not in proc.output()
