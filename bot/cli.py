@@ -18,7 +18,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     sub.add_parser(
-        "run", help="run the bot (the terminal sandbox when TELEGRAM_BOT_TOKEN is not set)"
+        "run",
+        help="run the bot: long polling, or webhook mode with WEBHOOK_URL (the terminal "
+        "sandbox when TELEGRAM_BOT_TOKEN is not set)",
     )
     sandbox = sub.add_parser(
         "sandbox", help="emulator, bot and scheduler in one process with a terminal chat"
@@ -80,10 +82,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    from bot.startup import StartupError, describe_database_failure
+
     try:
         return _dispatch(args, settings)
     except KeyboardInterrupt:
         return 130
+    except StartupError as error:
+        print(f"digestbot: {error}", file=sys.stderr)
+        return 1
+    except Exception as error:
+        message = describe_database_failure(error, settings.database_url)
+        if message is None:
+            raise
+        print(f"digestbot: {message}", file=sys.stderr)
+        return 1
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 def default_database_url() -> str:
     """A SQLite file in the working directory, resolved when the settings are read."""
     return f"sqlite+aiosqlite:///{Path.cwd() / 'digestbot.sqlite3'}"
+
+
+DEFAULT_WEB_PORT = 8080
+# Telegram's rule for setWebhook's secret_token.
+WEBHOOK_SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class SettingsError(Exception):
@@ -34,6 +41,12 @@ class Settings(BaseSettings):
     fetch_allow_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     # How often each followed feed is polled (a source may set its own interval).
     source_poll_seconds: int = Field(default=600, ge=30)
+    # Webhook mode: Telegram posts updates to this public URL instead of being long-polled.
+    webhook_url: str | None = None
+    webhook_secret: str | None = Field(default=None, validate_default=True)
+    # The HTTP server (webhook, /healthz, pages): served in webhook mode or when PORT is set.
+    port: int | None = Field(default=None, ge=0, le=65535)
+    web_host: str = "0.0.0.0"
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -94,6 +107,49 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must be an http(s) URL such as https://api.telegram.org")
         return value
+
+    @field_validator("webhook_url", "webhook_secret", "port", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _check_webhook_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be the public https URL Telegram posts updates to")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _check_webhook_secret(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            if info.data.get("webhook_url"):
+                raise ValueError(
+                    "required when WEBHOOK_URL is set: 1-256 characters of A-Z, a-z, 0-9, _ and -"
+                )
+            return None
+        value = value.strip()
+        if not WEBHOOK_SECRET_PATTERN.fullmatch(value):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @property
+    def webhook_path(self) -> str:
+        """Where the HTTP server answers Telegram: the path of WEBHOOK_URL."""
+        return urlsplit(self.webhook_url or "").path or "/"
+
+    @property
+    def serves_web(self) -> bool:
+        return self.webhook_url is not None or self.port is not None
+
+    @property
+    def web_port(self) -> int:
+        return DEFAULT_WEB_PORT if self.port is None else self.port
 
     @property
     def bot_base_url(self) -> str:

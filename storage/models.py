@@ -565,6 +565,17 @@ class SourcePost(Base):
     __table_args__ = (UniqueConstraint("source_id", "guid", name="uq_source_posts_source_id_guid"),)
 
 
+class HandledUpdate(Base):
+    """A Telegram update a webhook process accepted: Telegram retries a delivery it saw no
+    answer to, possibly at another process behind the load balancer, so the id is claimed
+    here before the update is handled. Rows are pruned after a few days."""
+
+    __tablename__ = "handled_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    handled_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+
 DEFAULT_REGIONS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("us-china", "US-China", "中美", ("us", "usa", "united states", "america", "美国", "us china")),
     ("europe", "Europe", "欧洲", ("eu", "european union", "欧盟")),

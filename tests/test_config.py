@@ -19,6 +19,10 @@ SETTING_NAMES = (
     "DEFAULT_TIMEZONE",
     "SEND_RATE_LIMIT",
     "FETCH_ALLOW_HOSTS",
+    "WEBHOOK_URL",
+    "WEBHOOK_SECRET",
+    "PORT",
+    "WEB_HOST",
 )
 
 
@@ -103,3 +107,29 @@ def test_db_upgrade_creates_the_embedded_database(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "up to date" in result.stdout
     assert (tmp_path / "digestbot.sqlite3").exists()
+
+
+def test_webhook_mode_needs_a_secret_telegram_accepts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.org/telegram/6f1c0e")
+    with pytest.raises(SettingsError) as missing:
+        load_settings()
+    assert str(missing.value).startswith("WEBHOOK_SECRET: required when WEBHOOK_URL is set")
+    monkeypatch.setenv("WEBHOOK_SECRET", "not allowed: spaces")
+    with pytest.raises(SettingsError) as malformed:
+        load_settings()
+    assert str(malformed.value).startswith("WEBHOOK_SECRET: must be 1-256 characters")
+
+    monkeypatch.setenv("WEBHOOK_SECRET", "a-Good_secret-1")
+    settings = load_settings()
+    assert settings.webhook_path == "/telegram/6f1c0e"
+    assert settings.serves_web and settings.web_port == 8080
+
+
+def test_the_web_server_runs_without_a_webhook_only_when_port_is_set(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert not load_settings().serves_web
+    monkeypatch.setenv("PORT", "5000")
+    settings = load_settings()
+    assert settings.serves_web and settings.web_port == 5000
+    assert settings.webhook_url is None

@@ -21,9 +21,21 @@ ADVISORY_KEY = 0x6469676573  # "diges"
 
 
 class OwnerLock:
-    def __init__(self, engine: AsyncEngine, database_url: str) -> None:
+    """`key` and `name` tell locks apart (the scheduler owner, the getUpdates poller): the
+    advisory lock key on PostgreSQL, the lock file `<database>.<name>.lock` on SQLite."""
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        database_url: str,
+        *,
+        key: int = ADVISORY_KEY,
+        name: str = "owner",
+    ) -> None:
         self.engine = engine
         self.database_url = database_url
+        self.key = key
+        self.name = name
         self.held = False
         self._connection: AsyncConnection | None = None
         self._fd: int | None = None
@@ -32,7 +44,7 @@ class OwnerLock:
         database = make_url(self.database_url).database
         if not database or database == ":memory:" or database.startswith("file::memory:"):
             return None
-        return f"{database}.owner.lock"
+        return f"{database}.{self.name}.lock"
 
     async def try_acquire(self) -> bool:
         if self.held:
@@ -42,7 +54,7 @@ class OwnerLock:
             try:
                 await connection.execution_options(isolation_level="AUTOCOMMIT")
                 got = await connection.scalar(
-                    text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_KEY}
+                    text("SELECT pg_try_advisory_lock(:key)"), {"key": self.key}
                 )
             except BaseException:
                 await connection.close()
@@ -71,7 +83,7 @@ class OwnerLock:
         if self._connection is not None:
             with contextlib.suppress(Exception):
                 await self._connection.execute(
-                    text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_KEY}
+                    text("SELECT pg_advisory_unlock(:key)"), {"key": self.key}
                 )
             with contextlib.suppress(Exception):
                 await self._connection.close()
@@ -82,6 +94,18 @@ class OwnerLock:
             os.close(self._fd)
             self._fd = None
         self.held = False
+
+    async def still_held(self) -> bool:
+        """False once the lock's connection is gone (a PostgreSQL restart or network cut
+        released it on the server); the lock is then released here too."""
+        if self._connection is None:
+            return self.held
+        try:
+            await self._connection.scalar(text("SELECT 1"))
+        except Exception:  # noqa: BLE001 - any failure means the session, and the lock, is gone
+            await self.release()
+            return False
+        return True
 
     def describe(self) -> dict[str, Any]:
         return {"held": self.held, "kind": self.engine.dialect.name}
