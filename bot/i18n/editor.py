@@ -404,13 +404,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": (
             "↩️ Retract {ref} ({status}): {title}?\n"
             "It will be taken out of search, messages to it still queued will be cancelled, and"
-            " it will not be sent again. It already went to {count} readers."
+            " it will not be sent again. It went to {readers}."
         ),
         "zh": (
             "↩️ 撤回 {ref}（{status}）：{title}？\n"
-            "撤回后将从搜索中移除，尚在队列中的消息会被取消，不会再发送。已有 {count} 位读者收到。"
+            "撤回后将从搜索中移除，尚在队列中的消息会被取消，不会再发送。收到的读者：{readers}。"
         ),
     },
+    "editor.retract.readers.none": {"en": "no reader yet", "zh": "尚无"},
+    "editor.retract.readers.one": {"en": "1 reader", "zh": "1 位"},
+    "editor.retract.readers.many": {"en": "{count} readers", "zh": "{count} 位"},
     "editor.retract.kept": {
         "en": "Retraction of {ref} cancelled: nothing was changed.",
         "zh": "已取消撤回 {ref}：未做任何更改。",

@@ -462,13 +462,14 @@ def schedule_usage(language: str, zone: str, example: str) -> Rendered:
 def retract_confirm(language: str, request: Request) -> Rendered:
     if request.refused is not None:
         return retracted(language, RetractResult(request.ref, request.refused))
+    how_many = {0: "none", 1: "one"}.get(request.readers, "many")
     text = t(
         language,
         "editor.retract.confirm",
         ref=esc(request.ref),
         status=status_label(language, request.status),
         title=esc(clip(request.title, 120)),
-        count=request.readers,
+        readers=t(language, f"editor.retract.readers.{how_many}", count=request.readers),
     )
     buttons = keyboard(
         [
