@@ -495,7 +495,10 @@ async def editor_command(scope: Scope) -> None:
     action = parts[0].casefold() if parts else "list"
     settings = scope.services.settings
     if action == "help":
-        await scope.reply(Rendered(t(scope.language, "editor.help")))
+        async with scope.unit() as session:
+            role = await role_of(session, settings, scope.user)
+        assert role is not None  # editors_only let an editor through
+        await scope.reply(Rendered(render.help_section(scope.language, role)))
         return
     if action == "list" and len(parts) <= 1:
         async with scope.unit() as session:

@@ -104,6 +104,9 @@ async def test_an_author_prepares_drafts_but_cannot_publish_and_is_told_who_can(
     for command in ("/schedule <id>", "/retract <id>", "/broadcast <text>", "/editor add"):
         assert command not in help_text, command
     assert "Publishers also publish (the ✅ Publish button), /schedule, /retract" in help_text
+    assert "Editor commands — you are an author" in (
+        (await bot.command(AUTHOR, "/editor help")).text or ""
+    )
 
     # A publisher opens the author's draft from /drafts and publishes it.
     listed = await bot.command(PUBLISHER, "/drafts")
