@@ -1,18 +1,20 @@
 """/channel add|remove|list|language|topic: the chats the whole edition is posted to.
 
 Editors only (every handler is wrapped in `handlers.editor.editors_only`); changing the channels
-also passes `bot.channels.access.may_manage_channels`, the one place that decides who may.
+(add, remove, language, topic) is the publisher's call (`Action.MANAGE_CHANNELS`), listing
+any editor's, decided by the permission check like every editor command.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import Application, CommandHandler, filters
 
 from bot.channels import checks, service
-from bot.channels.access import may_manage_channels
 from bot.channels.errors import ChannelError
+from bot.editorial.permissions import Action
 from bot.lookup import list_regions
 from bot.render import channels as render
 from handlers.editor import editors_only
@@ -26,6 +28,11 @@ def _actor(scope: Scope) -> int:
     return scope.user.id
 
 
+async def _channel_rule(scope: Scope, session: AsyncSession) -> Action:
+    words = scope.args.split()
+    return Action.MANAGE_CHANNELS if words and words[0].casefold() in _CHANGES else Action.REVIEW
+
+
 async def channel_command(scope: Scope) -> None:
     words = scope.args.split()
     action = words[0].casefold() if words else ""
@@ -33,12 +40,6 @@ async def channel_command(scope: Scope) -> None:
     if shapes.get(action) != len(words):
         await scope.reply(render.usage(scope.language))
         return
-    if action in _CHANGES:
-        async with scope.unit() as session:
-            allowed = await may_manage_channels(session, scope.services.settings, scope.user)
-        if not allowed:
-            await scope.reply(render.refused(scope.language))
-            return
     try:
         if action == "list":
             async with scope.unit() as session:
@@ -104,5 +105,9 @@ async def _topic(scope: Scope, text: str, target: str, topic_text: str) -> None:
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(
-        CommandHandler("channel", editors_only(channel_command), filters=filters.UpdateType.MESSAGE)
+        CommandHandler(
+            "channel",
+            editors_only(channel_command, _channel_rule),
+            filters=filters.UpdateType.MESSAGE,
+        )
     )

@@ -13,7 +13,7 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 from bot.delivery.buttons import apply_button
 from bot.delivery.migration import move_chat
 from bot.i18n import t
-from bot.render import parse_callback
+from bot.render import esc, parse_callback
 from bot.render.content import AREA, CALLBACKS
 from bot.services import get_services
 from handlers.scope import Scope
@@ -38,8 +38,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         outcome = await apply_button(session, subscriber, action, target_id, scope.language)
     if outcome.key in ("delivery.followed", "delivery.unfollowed"):
         await _drop_button(scope, scope.query.data or "")
-    # A toast is plain text, not HTML: the name goes in as it is.
-    await scope.answer(t(scope.language, outcome.key, name=outcome.name, **outcome.values))
+    values = {k: esc(v) for k, v in {"name": outcome.name, **outcome.values}.items()}
+    await scope.answer(t(scope.language, outcome.key, **values))
 
 
 async def _drop_button(scope: Scope, data: str) -> None:

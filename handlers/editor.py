@@ -1,20 +1,22 @@
-"""Editor commands: /post (and uploaded files), /digest, /edit, /retract, /schedule, /stats,
-/broadcast, /editor, /audit, and the buttons under previews.
+"""Editor commands: /post (and uploaded files), /drafts, /digest, /edit, /retract, /schedule,
+/stats, /broadcast, /editor, /audit, and the buttons under previews.
 
-Every handler here is registered through `editors_only`, which checks `is_editor` before the
-handler runs and answers anyone else "this command is for editors" without touching anything;
-`register` refuses a callback that is not wrapped, so no handler can forget the check.
+Every handler here is registered through `editors_only(handler, requires=...)`, which looks up
+the user's role and asks bot.editorial.permissions whether it may do what the update does
+before the handler runs: anyone else is told "this command is for editors", an author is told
+which role the action needs, and nothing is touched. `register` refuses a callback that is not
+wrapped, so no handler can forget the check.
 """
 
 from __future__ import annotations
 
 import functools
-import html
 import logging
 import re
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import BotCommand, BotCommandScopeChat, ForceReply, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
@@ -31,27 +33,48 @@ from telegram.ext import (
 
 import handlers
 from bot.delivery import notify_published
-from bot.editorial import audit_view, broadcast, digests, posting, preview, scheduling, stats
+from bot.editorial import (
+    audit_view,
+    broadcast,
+    digests,
+    drafts,
+    posting,
+    preview,
+    retract_request,
+    scheduling,
+    stats,
+)
 from bot.editorial.broadcast import BroadcastOutcome, BroadcastTooLong
 from bot.editorial.editing import EditError, all_regions, edit, parse_field, toggle_region
 from bot.editorial.permissions import (
+    COMMANDS,
+    DEFAULT_ROLE,
+    NEEDS,
+    Action,
     BadEditorName,
     EditorChange,
+    Role,
     add_editor,
-    editor_user_ids,
-    is_editor,
+    commands_for,
+    discard_action,
+    edit_action,
+    editor_roles,
     list_editors,
+    may,
+    parse_role,
     parse_target,
     remove_editor,
+    role_of,
+    status_of,
 )
 from bot.editorial.posting import DiscardOutcome, PostError, PostSource, PublishOutcome
 from bot.editorial.refs import BadRef, ContentRef
-from bot.editorial.retraction import retract
-from bot.editorial.scheduling import editor_timezone, publish_due
+from bot.editorial.retract_request import Answer
+from bot.editorial.scheduling import editor_timezone, example_time, publish_due
 from bot.editorial.when import BadTime, parse_when
 from bot.i18n import t
 from bot.ingest.fetch import fetcher_for
-from bot.render import Rendered, esc
+from bot.render import Rendered, esc, plain_text
 from bot.render import editor as render
 from bot.services import get_services
 from handlers.scope import Scope
@@ -60,52 +83,109 @@ log = logging.getLogger(__name__)
 
 EditorHandler = Callable[[Scope], Awaitable[None]]
 Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+# What an update does when that depends on its arguments or on the content it names.
+Rule = Callable[[Scope, AsyncSession], Awaitable[Action]]
 
-# Commands in the editors' own command menu, in this order.
-EDITOR_MENU = (
-    "post",
-    "digest",
-    "edit",
-    "retract",
-    "schedule",
-    "stats",
-    "broadcast",
-    "editor",
-    "audit",
-    "source",
-    "channel",
-)
+# Commands in the editors' own command menu, in this order (each role sees those it may use).
+EDITOR_MENU = tuple(COMMANDS)
 _MENU_SET_KEY = "editor.menu_chats"
 _ONLY_MESSAGES = filters.UpdateType.MESSAGE
 _POST_CAPTION = filters.CaptionRegex(r"^/post(@\w+)?(\s|$)")
 _DIGEST_REF = re.compile(r"\s*d(\d{1,12})\s*\Z", re.IGNORECASE)
+_REF_ONLY = re.compile(r"\s*[eird]\d{1,12}\s*\Z", re.IGNORECASE)
 _BROADCAST_PREFIX = re.compile(r"^/broadcast(@\w+)?\s*", re.IGNORECASE)
 
 
 # --- the permission check -----------------------------------------------------------------
 
 
-def editors_only(handler: EditorHandler) -> Callback:
-    """Run `handler` for editors; refuse everyone else before anything is read or written."""
+def editors_only(handler: EditorHandler, requires: Action | Rule = Action.PREPARE) -> Callback:
+    """Run `handler` for editors whose role may do `requires` (an action, or a rule giving the
+    action of this update); refuse everyone else before anything is read or written."""
 
     @functools.wraps(handler)
     async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         scope = Scope(update, context)
         async with scope.unit() as session:
             await scope.subscriber(session)  # the language they chose, if they subscribed
-            allowed = await is_editor(session, scope.services.settings, scope.user)
-        if not allowed:
-            refusal = t(scope.language, "error.editors_only")
-            if scope.query is not None:
-                await scope.answer(refusal, alert=True)
-            else:
-                await scope.reply(Rendered(refusal))
+            role = await role_of(session, scope.services.settings, scope.user)
+            action = requires
+            if role is not None and not isinstance(requires, Action):
+                action = await requires(scope, session)
+        if role is None:
+            await _refuse(scope, t(scope.language, "error.editors_only"))
             return
-        await _ensure_menu(scope)
+        assert isinstance(action, Action)
+        if not may(role, action):
+            await _refuse(scope, render.needs_role(scope.language, NEEDS[action], role))
+            return
+        await _ensure_menu(scope, role)
         await handler(scope)
 
     callback.editors_only = True  # type: ignore[attr-defined]
     return callback
+
+
+async def _refuse(scope: Scope, text: str) -> None:
+    if scope.query is not None:
+        await scope.answer(text, alert=True)
+    else:
+        await scope.reply(Rendered(text))
+
+
+async def _edit_rule(scope: Scope, session: AsyncSession) -> Action:
+    """/edit <id> <field> <value>: a draft is the author's, anything else the publisher's."""
+    parts = scope.args.split(maxsplit=2)
+    ref = _ref_or_none(parts[0]) if len(parts) == 3 else None
+    return edit_action(await status_of(session, ref)) if ref is not None else Action.PREPARE
+
+
+async def _digest_rule(scope: Scope, session: AsyncSession) -> Action:
+    """/digest <link> d<id> changes digest d<id>: an edit of it."""
+    parts = scope.args.split(maxsplit=1)
+    target = _DIGEST_REF.match(parts[1]) if len(parts) == 2 else None
+    if target is None:
+        return Action.PREPARE
+    return edit_action(await status_of(session, ContentRef("d", int(target.group(1)))))
+
+
+async def _commentators_rule(scope: Scope, session: AsyncSession) -> Action:
+    message = scope.update.effective_message
+    replied = message.reply_to_message if message else None
+    ref = render.ref_in_prompt(replied.text if replied else None)
+    return edit_action(await status_of(session, ref)) if ref is not None else Action.PREPARE
+
+
+async def _editor_rule(scope: Scope, session: AsyncSession) -> Action:
+    words = scope.args.split()
+    if words and words[0].casefold() in ("add", "remove"):
+        return Action.MANAGE_EDITORS
+    return Action.REVIEW
+
+
+async def _button_rule(scope: Scope, session: AsyncSession) -> Action:
+    parsed = render.parse(scope.query.data if scope.query else None)
+    if parsed is None:
+        return Action.PREPARE  # the handler answers that the button expired
+    action, ref, _ = parsed
+    if ref is None:
+        return _NUMBERED_BUTTONS[action]
+    if action == "pub":
+        return Action.PUBLISH
+    if action == "dis":
+        return discard_action(await status_of(session, ref))
+    if action in ("rg", "rt", "cm"):
+        return edit_action(await status_of(session, ref))
+    return Action.PREPARE  # pv, op: looking at a preview
+
+
+_NUMBERED_BUTTONS = {
+    "au": Action.REVIEW,
+    "bc": Action.BROADCAST,
+    "bx": Action.BROADCAST,
+    "rc": Action.RETRACT,
+    "rx": Action.RETRACT,
+}
 
 
 def _checked(handler: BaseHandler[Any, Any, Any]) -> BaseHandler[Any, Any, Any]:
@@ -122,6 +202,11 @@ async def post_command(scope: Scope) -> None:
     assert message is not None
     replied = message.reply_to_message
     document = message.document or (replied.document if replied else None)
+    if document is None and _REF_ONLY.match(scope.args):
+        # "/post r1": reopen that draft's preview.
+        ref = ContentRef.parse(scope.args)
+        await _reply_preview(scope, ref)
+        return
     try:
         if document is not None:
             posting.check_upload(document.file_name, document.file_size)
@@ -290,16 +375,38 @@ async def retract_command(scope: Scope) -> None:
     if ref is None:
         return
     async with scope.unit() as session:
-        result = await retract(session, ref, actor_id=_actor(scope), now=scope.services.clock())
-    await scope.reply(render.retracted(scope.language, result))
+        request = await retract_request.ask(
+            session, ref, owner_id=_actor(scope), chat_id=scope.chat.id, now=scope.services.clock()
+        )
+    await scope.reply(render.retract_confirm(scope.language, request))
+
+
+async def _retract_button(scope: Scope, action: str, action_id: int) -> None:
+    async with scope.unit() as session:
+        answered = await retract_request.answer(
+            session,
+            action_id,
+            confirm=action == "rc",
+            actor_id=_actor(scope),
+            now=scope.services.clock(),
+        )
+    if answered.answer is Answer.RETRACTED and answered.result is not None:
+        await scope.edit(render.retracted(scope.language, answered.result))
+        await scope.answer()
+    elif answered.answer is Answer.KEPT:
+        await scope.edit(render.plain(scope.language, "editor.retract.kept", ref=answered.ref))
+        await scope.answer()
+    else:
+        await scope.answer(t(scope.language, f"editor.retract.{answered.answer.value}"), alert=True)
 
 
 async def schedule_command(scope: Scope) -> None:
     parts = scope.args.split(maxsplit=1)
     async with scope.unit() as session:
         zone = await _zone(scope, session)
+    example = example_time(scope.services.clock(), zone)
     if len(parts) != 2:
-        await scope.reply(render.plain(scope.language, "editor.usage.schedule", zone=zone))
+        await scope.reply(render.schedule_usage(scope.language, zone, example))
         return
     ref = await _ref_or_reply(scope, parts[0])
     if ref is None:
@@ -309,11 +416,27 @@ async def schedule_command(scope: Scope) -> None:
         try:
             when = parse_when(parts[1], scope.services.clock(), zone)
         except BadTime as exc:
-            await scope.reply(render.bad_time(scope.language, exc.reason, parts[1]))
+            await scope.reply(render.bad_time(scope.language, exc.reason, parts[1], example))
             return
     async with scope.unit() as session:
         result = await scheduling.schedule(session, ref, when, actor_id=_actor(scope))
     await scope.reply(render.scheduled(scope.language, result, zone))
+
+
+# --- /drafts -------------------------------------------------------------------------------
+
+
+async def drafts_command(scope: Scope) -> None:
+    async with scope.unit() as session:
+        zone = await _zone(scope, session)
+        found = await drafts.unsent(session)
+    await scope.reply(render.drafts(scope.language, found, zone))
+
+
+async def _open_button(scope: Scope, ref: ContentRef) -> None:
+    """A /drafts button: the preview as a new message, the list stays for the next one."""
+    await scope.answer()
+    await _reply_preview(scope, ref)
 
 
 # --- /stats, /audit -----------------------------------------------------------------------
@@ -374,15 +497,22 @@ async def editor_command(scope: Scope) -> None:
     action = parts[0].casefold() if parts else "list"
     settings = scope.services.settings
     if action == "help":
-        await scope.reply(Rendered(t(scope.language, "editor.help")))
+        async with scope.unit() as session:
+            role = await role_of(session, settings, scope.user)
+        assert role is not None  # editors_only let an editor through
+        await scope.reply(Rendered(render.help_section(scope.language, role)))
         return
     if action == "list" and len(parts) <= 1:
         async with scope.unit() as session:
             editors = await list_editors(session, settings)
         await scope.reply(render.editors_list(scope.language, editors))
         return
-    if action not in ("add", "remove") or len(parts) != 2:
+    if (action, len(parts)) not in (("add", 2), ("add", 3), ("remove", 2)):
         await scope.reply(Rendered(t(scope.language, "editor.usage.editor")))
+        return
+    role = parse_role(parts[2]) if len(parts) == 3 else DEFAULT_ROLE
+    if role is None:
+        await scope.reply(render.plain(scope.language, "editor.editors.bad_role", text=parts[2]))
         return
     try:
         target = parse_target(parts[1])
@@ -390,12 +520,14 @@ async def editor_command(scope: Scope) -> None:
         await scope.reply(render.plain(scope.language, "editor.editors.bad_name", text=parts[1]))
         return
     async with scope.unit() as session:
-        change = add_editor if action == "add" else remove_editor
-        result = await change(session, settings, target, actor_id=_actor(scope))
-    await scope.reply(render.editor_changed(scope.language, result))
+        if action == "add":
+            result = await add_editor(session, settings, target, actor_id=_actor(scope), role=role)
+        else:
+            result = await remove_editor(session, settings, target, actor_id=_actor(scope))
+    await scope.reply(render.editor_changed(scope.language, result, role_given=len(parts) == 3))
     user_id = result.target.user_id
-    if user_id is not None and result.outcome is EditorChange.ADDED:
-        await _set_menu(scope.context.application, user_id, "en")
+    if user_id is not None and result.outcome in (EditorChange.ADDED, EditorChange.ROLE_CHANGED):
+        await _set_menu(scope.context.application, user_id, "en", result.role)
     elif user_id is not None and result.outcome is EditorChange.REMOVED:
         try:
             await scope.context.bot.delete_my_commands(scope=BotCommandScopeChat(user_id))
@@ -412,10 +544,15 @@ async def on_button(scope: Scope) -> None:
         await scope.answer(t(scope.language, "error.stale_button"), alert=True)
         return
     action, ref, args = parsed
+    if ref is None and action in ("rc", "rx"):
+        await _retract_button(scope, action, int(args[0]))
+        return
     if ref is None:
         await _broadcast_or_audit_button(scope, action, int(args[0]))
         return
-    if action == "pub":
+    if action == "op":
+        await _open_button(scope, ref)
+    elif action == "pub":
         await _publish_button(scope, ref)
     elif action == "dis":
         await _discard_button(scope, ref)
@@ -439,7 +576,7 @@ async def _publish_button(scope: Scope, ref: ContentRef) -> None:
     if outcome is PublishOutcome.PUBLISHED:
         notify_published(scope.services)  # fan out now rather than at the next poll
         notice = render.published_notice(scope.language, ref)
-        await _show_preview(scope, ref, 0, notice=notice, toast=_strip_tags(notice))
+        await _show_preview(scope, ref, 0, notice=notice, toast=_toast(notice))
         return
     await scope.answer(_outcome_text(scope.language, outcome, ref), alert=True)
 
@@ -510,13 +647,13 @@ async def _toggle_region(scope: Scope, ref: ContentRef, region_id: int) -> None:
             alert=True,
         )
         return
-    toast = _strip_tags(render.edit_done(scope.language, result))
-    await _region_picker(scope, ref, toast=toast[:190])
+    toast = render.edit_done(scope.language, result)
+    await _region_picker(scope, ref, toast=_toast(toast))
 
 
-def _strip_tags(html_text: str) -> str:
-    """Callback answers are plain text."""
-    return html.unescape(re.sub(r"<[^>]+>", "", html_text))
+def _toast(html_text: str) -> str:
+    """Within Telegram's 200 characters of what a toast shows (answers are plain text)."""
+    return esc(plain_text(html_text)[:190])
 
 
 async def _ask_commentators(scope: Scope, ref: ContentRef) -> None:
@@ -574,6 +711,13 @@ async def _zone(scope: Scope, session: Any) -> str:
     return await editor_timezone(session, _actor(scope), scope.services.settings.default_timezone)
 
 
+def _ref_or_none(text: str) -> ContentRef | None:
+    try:
+        return ContentRef.parse(text)
+    except BadRef:
+        return None
+
+
 async def _ref_or_reply(scope: Scope, text: str) -> ContentRef | None:
     try:
         return ContentRef.parse(text)
@@ -600,39 +744,43 @@ async def _reply_preview(scope: Scope, ref: ContentRef, *, notice: str | None = 
 # --- command menus and the due-publication job ----------------------------------------------
 
 
-def editor_menu(language: str) -> list[BotCommand]:
+def editor_menu(language: str, role: Role = Role.PUBLISHER) -> list[BotCommand]:
+    """The subscriber commands, then the editor commands `role` may use."""
     return [
         *handlers.command_menu(language),
-        *(BotCommand(name, t(language, f"editor.menu.{name}")) for name in EDITOR_MENU),
+        *(BotCommand(name, t(language, f"editor.menu.{name}")) for name in commands_for(role)),
     ]
 
 
 async def _set_menu(
-    application: Application[Any, Any, Any, Any, Any, Any], chat_id: int, language: str
+    application: Application[Any, Any, Any, Any, Any, Any],
+    chat_id: int,
+    language: str,
+    role: Role,
 ) -> None:
     try:
         await application.bot.set_my_commands(
-            editor_menu(language), scope=BotCommandScopeChat(chat_id)
+            editor_menu(language, role), scope=BotCommandScopeChat(chat_id)
         )
     except TelegramError:
         # Editors who never opened a chat with the bot have no chat to put a menu in yet.
         log.info("no command menu for editor %s yet", chat_id)
         return
-    application.bot_data.setdefault(_MENU_SET_KEY, set()).add(chat_id)
+    application.bot_data.setdefault(_MENU_SET_KEY, {})[chat_id] = role
 
 
-async def _ensure_menu(scope: Scope) -> None:
-    done: set[int] = scope.context.application.bot_data.setdefault(_MENU_SET_KEY, set())
-    if scope.chat.type == "private" and scope.chat.id not in done:
-        await _set_menu(scope.context.application, scope.chat.id, scope.language)
+async def _ensure_menu(scope: Scope, role: Role) -> None:
+    done: dict[int, Role] = scope.context.application.bot_data.setdefault(_MENU_SET_KEY, {})
+    if scope.chat.type == "private" and done.get(scope.chat.id) is not role:
+        await _set_menu(scope.context.application, scope.chat.id, scope.language, role)
 
 
 async def _menus_at_start(context: CallbackContext[Any, Any, Any, Any]) -> None:
     services = get_services(context.application)
     async with services.session_factory() as session:
-        ids = await editor_user_ids(session, services.settings)
-    for user_id in ids:
-        await _set_menu(context.application, user_id, "en")
+        roles = await editor_roles(session, services.settings)
+    for user_id, role in roles.items():
+        await _set_menu(context.application, user_id, "en", role)
 
 
 async def _publish_due_job(context: CallbackContext[Any, Any, Any, Any]) -> None:
@@ -645,28 +793,33 @@ async def _publish_due_job(context: CallbackContext[Any, Any, Any, Any]) -> None
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    commands: dict[str, EditorHandler] = {
-        "post": post_command,
-        "digest": digest_command,
-        "edit": edit_command,
-        "retract": retract_command,
-        "schedule": schedule_command,
-        "stats": stats_command,
-        "broadcast": broadcast_command,
-        "editor": editor_command,
-        "audit": audit_command,
+    commands: dict[str, tuple[EditorHandler, Action | Rule]] = {
+        "post": (post_command, COMMANDS["post"]),
+        "drafts": (drafts_command, COMMANDS["drafts"]),
+        "digest": (digest_command, _digest_rule),
+        "edit": (edit_command, _edit_rule),
+        "retract": (retract_command, COMMANDS["retract"]),
+        "schedule": (schedule_command, COMMANDS["schedule"]),
+        "stats": (stats_command, COMMANDS["stats"]),
+        "broadcast": (broadcast_command, COMMANDS["broadcast"]),
+        "editor": (editor_command, _editor_rule),
+        "audit": (audit_command, COMMANDS["audit"]),
     }
-    for name, handler in commands.items():
+    for name, (handler, requires) in commands.items():
         application.add_handler(
-            _checked(CommandHandler(name, editors_only(handler), filters=_ONLY_MESSAGES))
+            _checked(CommandHandler(name, editors_only(handler, requires), filters=_ONLY_MESSAGES))
         )
     # A file with /post as its caption anywhere, or any file sent to the bot in private.
     upload = filters.Document.ALL & _ONLY_MESSAGES & (_POST_CAPTION | filters.ChatType.PRIVATE)
     application.add_handler(_checked(MessageHandler(upload, editors_only(post_command))))
     reply = filters.TEXT & ~filters.COMMAND & _ONLY_MESSAGES & _CommentatorsReply()
-    application.add_handler(_checked(MessageHandler(reply, editors_only(commentators_reply))))
     application.add_handler(
-        _checked(CallbackQueryHandler(editors_only(on_button), pattern=rf"^{render.AREA}:"))
+        _checked(MessageHandler(reply, editors_only(commentators_reply, _commentators_rule)))
+    )
+    application.add_handler(
+        _checked(
+            CallbackQueryHandler(editors_only(on_button, _button_rule), pattern=rf"^{render.AREA}:")
+        )
     )
     if application.job_queue is not None:
         application.job_queue.run_repeating(

@@ -28,7 +28,7 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.i18n import t
-from bot.render import Keyboard, Rendered
+from bot.render import Keyboard, Rendered, plain_text
 from bot.services import Services, get_services
 from bot.subscriptions import get_or_create_subscriber, get_subscriber, interface_language
 from storage.models import Subscriber
@@ -212,10 +212,14 @@ class Scope:
             log.debug("could not remove a keyboard", exc_info=True)
 
     async def answer(self, text: str | None = None, *, alert: bool = False) -> None:
+        """Answer the pressed button; `text` is HTML like every catalog text (values escaped)
+        and shown as the plain text Telegram displays in alerts and toasts."""
         if self.query is None:
             return
         try:
-            await self.query.answer(text, show_alert=alert)
+            await self.query.answer(
+                plain_text(text) if text is not None else None, show_alert=alert
+            )
         except BadRequest:
             # An answer after Telegram's ~15 s window ("query is too old") changes nothing.
             log.debug("late callback answer", exc_info=True)

@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from bot.delivery import notify_published
 from bot.editorial import preview
+from bot.editorial.permissions import COMMANDS
 from bot.editorial.scheduling import editor_timezone
 from bot.i18n import t
 from bot.render import sources as render
@@ -148,7 +149,12 @@ async def import_button(scope: Scope) -> None:
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(
-        CommandHandler("source", editors_only(source_command), filters=filters.UpdateType.MESSAGE)
+        CommandHandler(
+            "source",
+            # A source can publish without review: publishers only.
+            editors_only(source_command, COMMANDS["source"]),
+            filters=filters.UpdateType.MESSAGE,
+        )
     )
     application.add_handler(
         CallbackQueryHandler(editors_only(import_button), pattern=rf"^{render.AREA}:")

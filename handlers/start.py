@@ -8,7 +8,7 @@ from telegram import Chat, Update
 from telegram.ext import Application, CommandHandler, ContextTypes, filters
 
 from bot import subscriptions
-from bot.editorial.permissions import is_editor
+from bot.editorial.permissions import role_of
 from bot.render import subscriber as render
 from handlers.scope import Scope
 
@@ -52,13 +52,13 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     async with scope.unit() as session:
         await scope.subscriber(session)  # the language this chat chose
         # Editor commands are listed only where no one else reads the reply.
-        editor = private and await is_editor(session, scope.services.settings, scope.user)
+        role = await role_of(session, scope.services.settings, scope.user) if private else None
     await scope.reply(
         render.help_text(
             scope.language,
             private=private,
             in_group=scope.in_group,
-            editor=editor,
+            editor=role,
             bot_username=context.bot.username,
         )
     )

@@ -93,6 +93,13 @@ class SubscriptionKind(enum.StrEnum):
     MUTE = "mute"
 
 
+class EditorRole(enum.StrEnum):
+    """What an editor may do (bot/editorial/permissions.py says which actions need which)."""
+
+    AUTHOR = "author"  # prepares drafts
+    PUBLISHER = "publisher"  # also publishes, schedules, retracts, broadcasts, manages editors
+
+
 class DeliveryStatus(enum.StrEnum):
     PENDING = "pending"
     SENDING = "sending"  # claimed by a sender; in doubt if the process died here
@@ -170,6 +177,10 @@ class Digest(Base):
 
     __tablename__ = "digests"
 
+    # SQLite AUTOINCREMENT: an id is never given again after its row is deleted (a discarded
+    # draft's id would otherwise name the next one, in the audit log and in old buttons).
+    __table_args__ = {"sqlite_autoincrement": True}
+
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(Text)
     month: Mapped[str | None] = mapped_column(String(7))  # "YYYY-MM"
@@ -193,6 +204,8 @@ class Entry(Base):
     """A curated entry: one commentary (from a digest) or a single article or post."""
 
     __tablename__ = "entries"
+
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never reused (see Digest)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16), default="digest")  # digest | article
@@ -230,6 +243,8 @@ class DailyReport(Base):
 
     __tablename__ = "daily_reports"
 
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never reused (see Digest)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     date: Mapped[dt.date] = mapped_column(Date, index=True)
     title: Mapped[str] = mapped_column(Text)
@@ -250,6 +265,8 @@ class DailyReport(Base):
 
 class ReportItem(Base):
     __tablename__ = "report_items"
+
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never reused (see Digest)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(
@@ -446,6 +463,10 @@ class Editor(Base):
     user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     username: Mapped[str | None] = mapped_column(String(64), unique=True)
     added_by: Mapped[int | None] = mapped_column(BigInteger)
+    # Least privilege: an editor added without a role prepares drafts only.
+    role: Mapped[str] = mapped_column(
+        String(16), default=EditorRole.AUTHOR, server_default=EditorRole.AUTHOR.value
+    )
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
@@ -476,6 +497,8 @@ class PendingAction(Base):
     (an editor's preview, a broadcast awaiting confirmation, a long /list page)."""
 
     __tablename__ = "pending_actions"
+
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never reused (see Digest)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))

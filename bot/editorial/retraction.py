@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import publishing
 from bot.delivery.summaries import listing, withdraw_from_queued_summaries
-from bot.editorial.content import digest_entries, load
+from bot.editorial.content import Content, digest_entries, load
 from bot.editorial.refs import ContentRef
 from bot.search.index import reindex
 from storage import audit
@@ -70,27 +70,22 @@ async def retract(
         return RetractResult(ref, RetractOutcome.ALREADY)
     if content.status == ContentStatus.DRAFT:
         return RetractResult(ref, RetractOutcome.DRAFT)
-    targets: list[tuple[str, int]] = []  # (delivery content_type, id)
+    targets = _targets(content)
     if isinstance(content, Entry):
         await publishing.retract_entry(session, content.id, actor_id=actor_id, now=now)
-        targets.append(("entry", content.id))
     elif isinstance(content, ReportItem):
         await publishing.retract_item(session, content.id, actor_id=actor_id, now=now)
-        targets.append(("item", content.id))
     elif isinstance(content, DailyReport):
         for item in content.items:
             if item.status != ContentStatus.RETRACTED:
                 await publishing.retract_item(session, item.id, actor_id=actor_id, now=now)
-            targets.append(("item", item.id))
         content.status = ContentStatus.RETRACTED
         await audit.record(session, actor_id, "retract", str(ref))
     elif isinstance(content, Digest):
         for entry in digest_entries(content):
             if entry.status != ContentStatus.RETRACTED:
                 await publishing.retract_entry(session, entry.id, actor_id=actor_id, now=now)
-            targets.append(("entry", entry.id))
         content.status = ContentStatus.RETRACTED
-        targets.append(("digest", content.id))
         await reindex(session, digest_ids=[content.id])
         await audit.record(session, actor_id, "retract", str(ref))
     await session.flush()
@@ -105,6 +100,22 @@ async def retract(
         summaries_rewritten=withdrawn.rewritten,
         summaries_cancelled=withdrawn.cancelled,
     )
+
+
+async def readers(session: AsyncSession, content: Content) -> int:
+    """How many chats already received `content` (on its own or in a daily summary)."""
+    return len(await _recipients(session, _targets(content)))
+
+
+def _targets(content: Content) -> list[tuple[str, int]]:
+    """(delivery content_type, id) of every message that can show `content`."""
+    if isinstance(content, Entry):
+        return [("entry", content.id)]
+    if isinstance(content, ReportItem):
+        return [("item", content.id)]
+    if isinstance(content, DailyReport):
+        return [("item", item.id) for item in content.items]
+    return [("entry", e.id) for e in digest_entries(content)] + [("digest", content.id)]
 
 
 def _matching(targets: list[tuple[str, int]]):  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -44,6 +45,13 @@ class ScheduleResult:
 @dataclass
 class DueResult:
     published: list[ContentRef] = field(default_factory=list)
+
+
+def example_time(now: dt.datetime, zone: str) -> str:
+    """A time /schedule accepts, for its usage examples: tomorrow 09:00 in the editor's zone
+    (a fixed date would soon be in the past and refused)."""
+    tomorrow = now.astimezone(ZoneInfo(zone)).date() + dt.timedelta(days=1)
+    return f"{tomorrow.isoformat()} 09:00"
 
 
 async def editor_timezone(session: AsyncSession, user_id: int, default: str) -> str:

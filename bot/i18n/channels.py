@@ -34,10 +34,6 @@ MESSAGES: dict[str, dict[str, str]] = {
             "把某地区的条目发到指定话题（其余发到默认话题或 General）"
         ),
     },
-    "channels.refused": {
-        "en": "Connecting, changing and removing channels needs the publisher role.",
-        "zh": "连接、更改或移除频道需要发布者角色。",
-    },
     "channels.added": {
         "en": "✅ Connected {name}. Every edition published from now on is posted there.",
         "zh": "✅ 已连接 {name}。此后发布的每一期都会发到这里。",

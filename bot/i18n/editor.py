@@ -5,38 +5,90 @@ Placeholders receive values already HTML-escaped by bot/render/editor.py.
 
 MESSAGES: dict[str, dict[str, str]] = {
     # --- help and usage ---
-    "editor.help": {
+    "editor.help.title": {
+        "en": "<b>Editor commands</b> — you are {role}",
+        "zh": "<b>编辑命令</b> — 你的角色：{role}",
+    },
+    "editor.help.post": {
         "en": (
-            "<b>Editor commands</b>\n"
             "/post — text, a link, a reply to a message, or a .txt/.md/.html file with /post as"
-            " its caption: preview, then publish\n"
-            "/digest &lt;link&gt; [title] — register a monthly digest link\n"
-            "/edit &lt;id&gt; regions|commentators|summary|summary_en …\n"
-            "/retract &lt;id&gt; — take content back\n"
-            "/schedule &lt;id&gt; &lt;time&gt; — publish later\n"
-            "/stats — how the newsletter is doing\n"
-            "/broadcast &lt;text&gt; — a message to every subscriber\n"
-            "/editor add|remove &lt;user id or @username&gt;, /editor list\n"
-            "/audit — who changed what\n"
-            "/source add|list|pause|resume|remove — follow the site's feeds\n"
-            "/channel add|remove|list|language|topic — post each edition to channels\n\n"
-            "Ids: e12 an entry, i45 a report item, r7 a daily report, d3 a digest."
+            " its caption: a draft to preview; /post &lt;id&gt; reopens a draft's preview"
         ),
-        "zh": (
-            "<b>编辑命令</b>\n"
-            "/post — 文字、链接、回复某条消息，或以 /post 为说明的 .txt/.md/.html 文件：先预览，再发布\n"
-            "/digest &lt;链接&gt; [标题] — 登记月度文摘链接\n"
-            "/edit &lt;编号&gt; regions|commentators|summary|summary_en …\n"
-            "/retract &lt;编号&gt; — 撤回内容\n"
-            "/schedule &lt;编号&gt; &lt;时间&gt; — 定时发布\n"
-            "/stats — 订阅与发送统计\n"
-            "/broadcast &lt;文字&gt; — 向所有订阅者群发\n"
-            "/editor add|remove &lt;用户 id 或 @用户名&gt;，/editor list\n"
-            "/audit — 操作记录\n"
-            "/source add|list|pause|resume|remove — 关注网站的订阅源\n"
-            "/channel add|remove|list|language|topic — 把每期内容发到频道\n\n"
-            "编号：e12 条目，i45 日报条目，r7 日报，d3 文摘。"
+        "zh": "/post — 文字、链接、回复某条消息，或以 /post 为说明的 .txt/.md/.html 文件：存为草稿并预览；/post &lt;编号&gt; 重新打开草稿预览",
+    },
+    "editor.help.drafts": {
+        "en": "/drafts — drafts and scheduled items, each with a button to open it",
+        "zh": "/drafts — 草稿和定时内容，每条都有打开按钮",
+    },
+    "editor.help.digest": {
+        "en": "/digest &lt;link&gt; [title] — register a monthly digest link",
+        "zh": "/digest &lt;链接&gt; [标题] — 登记月度文摘链接",
+    },
+    "editor.help.edit": {
+        "en": "/edit &lt;id&gt; regions|commentators|summary … — correct a draft",
+        "zh": "/edit &lt;编号&gt; regions|commentators|summary … — 修改草稿",
+    },
+    "editor.help.edit_publisher": {
+        "en": "/edit &lt;id&gt; regions|commentators|summary … — correct a draft or published content",
+        "zh": "/edit &lt;编号&gt; regions|commentators|summary … — 修改草稿或已发布内容",
+    },
+    "editor.help.publish": {
+        "en": "✅ Publish — the button under a preview",
+        "zh": "✅ 发布 — 预览下方的按钮",
+    },
+    "editor.help.schedule": {
+        "en": "/schedule &lt;id&gt; &lt;time&gt; — publish later",
+        "zh": "/schedule &lt;编号&gt; &lt;时间&gt; — 定时发布",
+    },
+    "editor.help.retract": {
+        "en": "/retract &lt;id&gt; — take published content back (asks first)",
+        "zh": "/retract &lt;编号&gt; — 撤回已发布内容（会先确认）",
+    },
+    "editor.help.stats": {
+        "en": "/stats — how the newsletter is doing",
+        "zh": "/stats — 订阅与发送统计",
+    },
+    "editor.help.broadcast": {
+        "en": "/broadcast &lt;text&gt; — a message to every subscriber",
+        "zh": "/broadcast &lt;文字&gt; — 向所有订阅者群发",
+    },
+    "editor.help.editor": {
+        "en": "/editor list — the editors and their roles",
+        "zh": "/editor list — 编辑及其角色",
+    },
+    "editor.help.editor_publisher": {
+        "en": (
+            "/editor add &lt;user id or @username&gt; author|publisher, /editor remove …,"
+            " /editor list"
         ),
+        "zh": "/editor add &lt;用户 id 或 @用户名&gt; author|publisher，/editor remove …，/editor list",
+    },
+    "editor.help.audit": {"en": "/audit — who changed what", "zh": "/audit — 操作记录"},
+    "editor.help.source": {
+        "en": "/source add|list|pause|resume|remove — follow the site's feeds",
+        "zh": "/source add|list|pause|resume|remove — 关注网站的订阅源",
+    },
+    "editor.help.publishers_also": {
+        "en": (
+            "Publishers also publish (the ✅ Publish button), /schedule, /retract, /broadcast,"
+            " correct published content, add editors and run /source."
+        ),
+        "zh": "发布者还可以发布（✅ 发布 按钮）、/schedule、/retract、/broadcast、修改已发布内容、添加编辑和使用 /source。",
+    },
+    "editor.help.ids": {
+        "en": "Ids: e12 an entry, i45 a report item, r7 a daily report, d3 a digest.",
+        "zh": "编号：e12 条目，i45 日报条目，r7 日报，d3 文摘。",
+    },
+    "editor.role.author": {"en": "an author", "zh": "作者"},
+    "editor.role.publisher": {"en": "a publisher", "zh": "发布者"},
+    "editor.role_name.author": {"en": "author", "zh": "作者"},
+    "editor.role_name.publisher": {"en": "publisher", "zh": "发布者"},
+    "editor.needs_role": {
+        "en": (
+            "🔒 This needs the {role} role, and you are {current}. Nothing was changed."
+            " Ask a publisher (/editor list shows who)."
+        ),
+        "zh": "🔒 此操作需要{role}角色，而你是{current}。未做任何更改。请联系发布者（/editor list 可查看）。",
     },
     "editor.usage.post": {
         "en": (
@@ -65,11 +117,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "editor.usage.schedule": {
         "en": (
-            "Usage: /schedule &lt;id&gt; &lt;time&gt; — e.g. /schedule e12 2025-11-05 09:00,"
+            "Usage: /schedule &lt;id&gt; &lt;time&gt; — e.g. /schedule e12 {example},"
             " +2h or tomorrow 08:00 (your time zone: {zone}); /schedule &lt;id&gt; cancel"
         ),
         "zh": (
-            "用法：/schedule &lt;编号&gt; &lt;时间&gt; — 例如 /schedule e12 2025-11-05 09:00、"
+            "用法：/schedule &lt;编号&gt; &lt;时间&gt; — 例如 /schedule e12 {example}、"
             "+2h 或 tomorrow 08:00（你的时区：{zone}）；/schedule &lt;编号&gt; cancel 取消"
         ),
     },
@@ -85,8 +137,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "用法：/broadcast &lt;文字&gt; — 发送前会请你确认。",
     },
     "editor.usage.editor": {
-        "en": "Usage: /editor add &lt;user id or @username&gt;, /editor remove …, /editor list",
-        "zh": "用法：/editor add &lt;用户 id 或 @用户名&gt;，/editor remove …，/editor list",
+        "en": (
+            "Usage: /editor add &lt;user id or @username&gt; author|publisher, /editor remove …,"
+            " /editor list. Without a role, a new editor is an author: authors prepare drafts,"
+            " publishers also publish, schedule, retract, broadcast and manage editors."
+        ),
+        "zh": (
+            "用法：/editor add &lt;用户 id 或 @用户名&gt; author|publisher，/editor remove …，"
+            "/editor list。不写角色时新编辑为作者：作者只能准备草稿，发布者还可以发布、定时、撤回、群发和管理编辑。"
+        ),
     },
     "editor.bad_ref": {
         "en": (
@@ -278,6 +337,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "📣 发送给 {count} 位订阅者",
     },
     "editor.btn.cancel": {"en": "✖ Cancel", "zh": "✖ 取消"},
+    "editor.btn.retract": {"en": "↩️ Retract {ref}", "zh": "↩️ 撤回 {ref}"},
+    "editor.btn.open": {"en": "{ref} · {title}", "zh": "{ref} · {title}"},
     # --- publish / discard ---
     "editor.published": {
         "en": "✅ Published {ref}. Subscribers who follow it will receive it shortly.",
@@ -405,10 +466,53 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Of these, {count} listed nothing else and will not be sent.",
         "zh": "其中 {count} 份没有其他内容，不再发送。",
     },
+    "editor.retract.confirm": {
+        "en": (
+            "↩️ Retract {ref} ({status}): {title}?\n"
+            "It will be taken out of search, messages to it still queued will be cancelled, and"
+            " it will not be sent again. It went to {readers}."
+        ),
+        "zh": (
+            "↩️ 撤回 {ref}（{status}）：{title}？\n"
+            "撤回后将从搜索中移除，尚在队列中的消息会被取消，不会再发送。收到的读者：{readers}。"
+        ),
+    },
+    "editor.retract.readers.none": {"en": "no reader yet", "zh": "尚无"},
+    "editor.retract.readers.one": {"en": "1 reader", "zh": "1 位"},
+    "editor.retract.readers.many": {"en": "{count} readers", "zh": "{count} 位"},
+    "editor.retract.kept": {
+        "en": "Retraction of {ref} cancelled: nothing was changed.",
+        "zh": "已取消撤回 {ref}：未做任何更改。",
+    },
+    "editor.retract.expired": {
+        "en": "This confirmation was already used or has expired. Send /retract again.",
+        "zh": "此确认已使用或已过期。请重新发送 /retract。",
+    },
+    "editor.retract.not_owner": {
+        "en": "Only the editor who asked for this retraction can confirm it.",
+        "zh": "只有发起撤回的编辑可以确认。",
+    },
     "editor.retract.already": {"en": "{ref} was already retracted.", "zh": "{ref} 已经撤回。"},
     "editor.retract.draft": {
         "en": "{ref} was never published; discard it from its preview instead.",
         "zh": "{ref} 尚未发布；请在预览中丢弃。",
+    },
+    # --- drafts ---
+    "editor.drafts.title": {
+        "en": "<b>Drafts and scheduled</b> ({count}) — tap one to open its preview:",
+        "zh": "<b>草稿与定时内容</b>（{count}）— 点击打开预览：",
+    },
+    "editor.drafts.empty": {
+        "en": "No drafts and nothing scheduled. /post something to start one.",
+        "zh": "没有草稿，也没有定时内容。用 /post 开始新草稿。",
+    },
+    "editor.drafts.line": {
+        "en": "<b>{ref}</b> {title} — {status}",
+        "zh": "<b>{ref}</b> {title} — {status}",
+    },
+    "editor.drafts.more": {
+        "en": "… and {count} older ones: /post &lt;id&gt; opens any of them.",
+        "zh": "……还有 {count} 条较早的：用 /post &lt;编号&gt; 打开。",
     },
     # --- schedule ---
     "editor.schedule.done": {
@@ -421,8 +525,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "editor.schedule.not_scheduled": {"en": "{ref} is not scheduled.", "zh": "{ref} 没有定时。"},
     "editor.schedule.bad_time": {
-        "en": "I could not read “{text}” as a time. Try 2025-11-05 09:00, +2h or tomorrow 08:00.",
-        "zh": "无法识别时间 “{text}”。可以写 2025-11-05 09:00、+2h 或 tomorrow 08:00。",
+        "en": "I could not read “{text}” as a time. Try {example}, +2h or tomorrow 08:00.",
+        "zh": "无法识别时间 “{text}”。可以写 {example}、+2h 或 tomorrow 08:00。",
     },
     "editor.schedule.past": {
         "en": "“{text}” has already passed.",
@@ -499,14 +603,35 @@ MESSAGES: dict[str, dict[str, str]] = {
     "editor.audit.system": {"en": "system", "zh": "系统"},
     # --- editors ---
     "editor.editors.added": {
-        "en": "{who} is now an editor.",
-        "zh": "{who} 现在是编辑了。",
+        "en": "{who} is now an editor: {role}.",
+        "zh": "{who} 现在是编辑：{role}。",
     },
     "editor.editors.added_by_name": {
-        "en": "{who} will be an editor as soon as they write to me (I have not seen them yet).",
-        "zh": "{who} 给我发消息后即成为编辑（我还没见过此用户）。",
+        "en": (
+            "{who} will be an editor ({role}) as soon as they write to me"
+            " (I have not seen them yet)."
+        ),
+        "zh": "{who} 给我发消息后即成为编辑（{role}）（我还没见过此用户）。",
     },
-    "editor.editors.already": {"en": "{who} is already an editor.", "zh": "{who} 已经是编辑。"},
+    "editor.editors.role_changed": {
+        "en": "{who} is now {role}.",
+        "zh": "{who} 现在是{role}。",
+    },
+    "editor.editors.already": {
+        "en": "{who} is already an editor: {role}.",
+        "zh": "{who} 已经是编辑：{role}。",
+    },
+    "editor.editors.default_role": {
+        "en": (
+            "No role given, so an author: they can prepare drafts but not publish (least"
+            " privilege). To let them publish: /editor add {who} publisher"
+        ),
+        "zh": "未指定角色，因此为作者：可以准备草稿，但不能发布（最小权限）。如需让其发布：/editor add {who} publisher",
+    },
+    "editor.editors.bad_role": {
+        "en": "“{text}” is not a role: use author or publisher.",
+        "zh": "“{text}” 不是角色：请用 author 或 publisher。",
+    },
     "editor.editors.removed": {"en": "{who} is no longer an editor.", "zh": "{who} 不再是编辑。"},
     "editor.editors.not_an_editor": {"en": "{who} is not an editor.", "zh": "{who} 不是编辑。"},
     "editor.editors.is_admin": {
@@ -519,9 +644,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "editor.editors.list": {"en": "<b>Editors</b>", "zh": "<b>编辑</b>"},
     "editor.editors.from_settings": {"en": "(ADMIN_IDS)", "zh": "（ADMIN_IDS）"},
+    "editor.editors.role": {"en": "— {role}", "zh": "— {role}"},
     "editor.editors.pending": {"en": "(not seen yet)", "zh": "（尚未出现）"},
     # --- command menu (editors' chats only) ---
     "editor.menu.post": {"en": "Post and preview content", "zh": "发布并预览内容"},
+    "editor.menu.drafts": {"en": "Drafts and scheduled items", "zh": "草稿与定时内容"},
     "editor.menu.digest": {"en": "Register a digest link", "zh": "登记文摘链接"},
     "editor.menu.edit": {
         "en": "Correct regions, commentators, summaries",

@@ -21,12 +21,19 @@ MAX_MESSAGE_CHARS = 4096
 MAX_CALLBACK_BYTES = 64
 T = TypeVar("T")
 
+_TAG_RE = re.compile(r"<[^>]+>")
 _CALLBACK_PART_RE = re.compile(r"[A-Za-z0-9_\-./+]*\Z")
 
 
 def esc(value: object) -> str:
     """HTML-escape a stored or user-supplied value (None becomes an empty string)."""
     return "" if value is None else html.escape(str(value), quote=False)
+
+
+def plain_text(html_text: str) -> str:
+    """What a reader sees of an HTML catalog text, for places that show plain text only
+    (callback answers: alerts and toasts): no tags, entities decoded."""
+    return html.unescape(_TAG_RE.sub("", html_text))
 
 
 def esc_attr(value: object) -> str:

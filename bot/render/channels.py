@@ -17,10 +17,6 @@ def usage(language: str) -> Rendered:
     return Rendered(t(language, "channels.usage"))
 
 
-def refused(language: str) -> Rendered:
-    return Rendered(t(language, "channels.refused"))
-
-
 def error(language: str, exc: ChannelError) -> Rendered:
     values = {k: esc(clip(str(v), 200)) for k, v in exc.values.items()}
     return Rendered(t(language, f"channels.error.{exc.code}", **values))

@@ -17,10 +17,21 @@ from zoneinfo import ZoneInfo
 
 from bot.editorial.audit_view import AuditPage
 from bot.editorial.broadcast import Draft
+from bot.editorial.drafts import DraftList
 from bot.editorial.editing import EditResult
-from bot.editorial.permissions import ChangeResult, EditorInfo, EditorTarget
+from bot.editorial.permissions import (
+    COMMANDS,
+    Action,
+    ChangeResult,
+    EditorChange,
+    EditorInfo,
+    EditorTarget,
+    Role,
+    may,
+)
 from bot.editorial.preview import Preview, PreviewWarning
 from bot.editorial.refs import BadRef, ContentRef
+from bot.editorial.retract_request import Request
 from bot.editorial.retraction import Recipient, RetractOutcome, RetractResult
 from bot.editorial.scheduling import ScheduleOutcome, ScheduleResult
 from bot.editorial.stats import Stats
@@ -62,9 +73,12 @@ CALLBACKS: dict[str, tuple[type, ...]] = {
     "rt": (str, int),  # toggle region id on ref
     "cm": (str,),  # ask for the commentators of ref
     "pv": (str, int),  # preview of ref, page
+    "op": (str,),  # open the preview of ref in a new message (from /drafts)
     "bc": (int,),  # send the broadcast held in pending action id
     "bx": (int,),  # cancel it
     "au": (int,),  # audit log page
+    "rc": (int,),  # retract as asked in pending action id
+    "rx": (int,),  # keep it: cancel that request
 }
 LIST_PAGE_SIZE = 12
 MAX_WARNING_LINES = 12
@@ -281,14 +295,16 @@ def _assemble(blocks: Sequence[str], side: Sequence[str]) -> str:
 
 def _preview_keyboard(language: str, built: Preview, pages: Page[Any] | None) -> Keyboard:
     ref = str(built.ref)
+    # A report item is published and discarded with its report: its preview's buttons say so.
+    whole = f"r{built.content.report_id}" if isinstance(built.content, ReportItem) else ref
     rows: list[Sequence[Button]] = []
     if pages is not None:
         rows.append(page_row(pages, lambda n: cb("pv", ref, n)))
     if built.status in (ContentStatus.DRAFT, ContentStatus.SCHEDULED):
         rows.append(
             [
-                Button(t(language, "editor.btn.publish"), cb("pub", ref)),
-                Button(t(language, "editor.btn.discard"), cb("dis", ref)),
+                Button(t(language, "editor.btn.publish"), cb("pub", whole)),
+                Button(t(language, "editor.btn.discard"), cb("dis", whole)),
             ]
         )
     if built.status != ContentStatus.RETRACTED and (built.pieces or not built.is_list):
@@ -439,10 +455,98 @@ def scheduled(language: str, result: ScheduleResult, zone: str) -> Rendered:
     return plain(language, key, ref=result.ref)
 
 
-def bad_time(language: str, reason: str, text: str) -> Rendered:
-    """BadTime's reason: format | past | too_far."""
+def bad_time(language: str, reason: str, text: str, example: str) -> Rendered:
+    """BadTime's reason: format | past | too_far; `example` a time that would be accepted."""
     key = "editor.schedule.bad_time" if reason == "format" else f"editor.schedule.{reason}"
-    return plain(language, key, text=text)
+    return plain(language, key, text=text, example=example)
+
+
+def schedule_usage(language: str, zone: str, example: str) -> Rendered:
+    return plain(language, "editor.usage.schedule", zone=zone, example=example)
+
+
+# --- retraction, asked first ---------------------------------------------------------------
+
+
+def retract_confirm(language: str, request: Request) -> Rendered:
+    if request.refused is not None:
+        return retracted(language, RetractResult(request.ref, request.refused))
+    how_many = {0: "none", 1: "one"}.get(request.readers, "many")
+    text = t(
+        language,
+        "editor.retract.confirm",
+        ref=esc(request.ref),
+        status=status_label(language, request.status),
+        title=esc(clip(request.title, 120)),
+        readers=t(language, f"editor.retract.readers.{how_many}", count=request.readers),
+    )
+    buttons = keyboard(
+        [
+            Button(t(language, "editor.btn.retract", ref=request.ref), cb("rc", request.action_id)),
+            Button(t(language, "editor.btn.cancel"), cb("rx", request.action_id)),
+        ]
+    )
+    return Rendered(text, buttons)
+
+
+# --- /drafts ------------------------------------------------------------------------------
+
+
+def drafts(language: str, found: DraftList, timezone: str) -> Rendered:
+    if not found.shown:
+        return Rendered(t(language, "editor.drafts.empty"))
+    lines = [t(language, "editor.drafts.title", count=len(found.shown) + found.more)]
+    buttons: list[Sequence[Button]] = []
+    for u in found.shown:
+        status = status_label(language, u.status)
+        if u.status == ContentStatus.SCHEDULED and u.scheduled_for is not None:
+            status += f" {local_time(u.scheduled_for, timezone)}"
+        title = clip(u.title, 80)
+        lines.append(
+            t(language, "editor.drafts.line", ref=esc(u.ref), title=esc(title), status=status)
+        )
+        label = t(language, "editor.btn.open", ref=u.ref, title=clip(u.title, 30))
+        buttons.append([Button(label, cb("op", str(u.ref)))])
+    if found.more:
+        lines.append(t(language, "editor.drafts.more", count=found.more))
+    return Rendered(join_within(lines), keyboard(*buttons))
+
+
+# --- roles --------------------------------------------------------------------------------
+
+
+def role_label(language: str, role: Role) -> str:
+    """ "an author" / "a publisher" (作者 / 发布者)."""
+    return t(language, f"editor.role.{role.value}")
+
+
+def needs_role(language: str, needed: Role, current: Role) -> str:
+    """The refusal of an action `current` may not do (HTML, like every catalog text)."""
+    return t(
+        language,
+        "editor.needs_role",
+        role=t(language, f"editor.role_name.{needed.value}"),
+        current=role_label(language, current),
+    )
+
+
+def help_section(language: str, role: Role) -> str:
+    """The editor commands `role` may use (what /help shows an editor in private)."""
+    publisher = may(role, Action.EDIT_PUBLISHED)
+    lines = [t(language, "editor.help.title", role=role_label(language, role))]
+    for name, action in COMMANDS.items():
+        if not may(role, action):
+            continue
+        key = f"editor.help.{name}"
+        if name in ("edit", "editor") and publisher:
+            key += "_publisher"
+        lines.append(t(language, key))
+        if name == "edit" and may(role, Action.PUBLISH):
+            lines.append(t(language, "editor.help.publish"))
+    if not publisher:
+        lines += ["", t(language, "editor.help.publishers_also")]
+    lines += ["", t(language, "editor.help.ids")]
+    return "\n".join(lines)
 
 
 def _recipient(r: Recipient) -> str:
@@ -542,10 +646,22 @@ def _audit_line(language: str, row: AuditLog, names: dict[int, str], timezone: s
 # --- editors ------------------------------------------------------------------------------
 
 
-def editor_changed(language: str, result: ChangeResult) -> Rendered:
-    return Rendered(
-        t(language, f"editor.editors.{result.outcome.value}", who=target_label(result.target))
+def editor_changed(language: str, result: ChangeResult, *, role_given: bool = True) -> Rendered:
+    """`role_given`: whether the command named a role (if not, say what the default means)."""
+    who = target_label(result.target)
+    text = t(
+        language,
+        f"editor.editors.{result.outcome.value}",
+        who=who,
+        role=role_label(language, result.role),
     )
+    added = result.outcome in (EditorChange.ADDED, EditorChange.ADDED_BY_NAME)
+    if added and not role_given:
+        handle = esc(f"@{result.target.username}") if result.target.username else who
+        if result.target.user_id is not None:
+            handle = str(result.target.user_id)
+        text += "\n" + t(language, "editor.editors.default_role", who=handle)
+    return Rendered(text)
 
 
 def target_label(target: EditorTarget) -> str:
@@ -566,6 +682,7 @@ def editors_list(language: str, editors: Sequence[EditorInfo]) -> Rendered:
             parts.append(esc(f"@{e.username}"))
         if e.user_id is not None:
             parts.append(f"<code>{e.user_id}</code>")
+        parts.append(t(language, "editor.editors.role", role=role_label(language, e.role)))
         if e.from_settings:
             parts.append(t(language, "editor.editors.from_settings"))
         elif e.user_id is None:

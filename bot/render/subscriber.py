@@ -27,10 +27,12 @@ from bot.render import (
     paginate,
 )
 from bot.render.content import render_entry, render_item
+from bot.render.editor import help_section
 from bot.subscriptions import NamedOutcome
 from storage.models import (
     Commentator,
     DeliveryMode,
+    EditorRole,
     Entry,
     Region,
     Subscriber,
@@ -133,18 +135,23 @@ def welcome(language: str, *, resumed: bool = False, extra: str | None = None) -
 
 
 def help_text(
-    language: str, *, private: bool, in_group: bool, editor: bool, bot_username: str | None
+    language: str,
+    *,
+    private: bool,
+    in_group: bool,
+    editor: EditorRole | None,
+    bot_username: str | None,
 ) -> Rendered:
-    """Every command: following, delivery, search; editors also get theirs, but only in a
-    private chat (in a group the reply is read by everyone there)."""
+    """Every command: following, delivery, search; editors also get those their role may use,
+    but only in a private chat (in a group the reply is read by everyone there)."""
     search = t(language, "sub.help.search", bot=esc(bot_username or "bot"))
     if private:
         search += "\n" + t(language, "sub.help.search_here")
     sections = [t(language, "sub.help"), search]
     if in_group:
         sections.append(t(language, "sub.help.group"))
-    if editor and private:
-        sections.append(t(language, "editor.help"))
+    if editor is not None and private:
+        sections.append(help_section(language, editor))
     return Rendered("\n\n".join(sections))
 
 

@@ -310,17 +310,26 @@ class Sandbox:
             self.screen.out(answer)
 
     async def _make_editor(self, on: bool) -> None:
-        from bot.editorial.permissions import EditorChange, EditorTarget, add_editor, remove_editor
+        from bot.editorial.permissions import (
+            EditorChange,
+            EditorTarget,
+            Role,
+            add_editor,
+            remove_editor,
+        )
 
         services = self.stack.services
-        change = add_editor if on else remove_editor
+        target = EditorTarget(self.user.id, None)
         async with services.session_factory() as session, session.begin():
-            result = await change(
-                session,
-                services.settings,
-                EditorTarget(self.user.id, None),
-                actor_id=self.user.id,
-            )
+            # A publisher: the sandbox is for trying everything, publishing included.
+            if on:
+                result = await add_editor(
+                    session, services.settings, target, actor_id=self.user.id, role=Role.PUBLISHER
+                )
+            else:
+                result = await remove_editor(
+                    session, services.settings, target, actor_id=self.user.id
+                )
         name = self.user.name
         said = {
             EditorChange.ADDED: (

@@ -361,3 +361,29 @@ async def test_the_list_warns_when_the_bot_can_no_longer_post_in_a_channel(
     assert row.status == "failed" and bot.emulator.messages(channel.id) == []
     assert "its last post failed" in (listed.text or "")
     assert "bot was kicked from the channel chat" in (listed.text or "")
+
+
+AUTHOR = 7302
+
+
+@pytest.mark.bot(admin_ids=[EDITOR])
+async def test_an_author_lists_channels_but_only_a_publisher_connects_one(
+    running_bot: RunningBot,
+) -> None:
+    bot = running_bot
+    bot.user(EDITOR)
+    bot.user(AUTHOR, "Writer")
+    bot.emulator.create_channel("China Watch", username="chinawatch")
+    await bot.command(EDITOR, f"/editor add {AUTHOR} author")
+
+    refused = await bot.command(AUTHOR, "/channel add @chinawatch")
+    assert "needs the publisher role" in (refused.text or "")
+    assert await connected(bot) == []
+    listed = await bot.command(AUTHOR, "/channel list")
+    assert "publisher role" not in (listed.text or "")
+
+    await connect(bot, "@chinawatch")
+    assert len(await connected(bot)) == 1
+    removed = await bot.command(AUTHOR, "/channel remove @chinawatch")
+    assert "needs the publisher role" in (removed.text or "")
+    assert len(await connected(bot)) == 1

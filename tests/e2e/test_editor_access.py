@@ -93,17 +93,29 @@ async def test_an_editor_adds_another_by_username_who_can_then_post(
     refused = await running_bot.command(helper, "/stats")
     assert refused.text == REFUSAL
     added = await running_bot.command(ADMIN, "/editor add @Helper_Li")
-    assert added.text == "@helper_li (7003) is now an editor."
+    # No role named: the least privilege, said out loud with how to give more.
+    assert (added.text or "").startswith("@helper_li (7003) is now an editor: an author.\n")
+    assert "No role given, so an author: they can prepare drafts but not publish" in (
+        added.text or ""
+    )
+    assert "/editor add 7003 publisher" in (added.text or "")
     stats = await running_bot.command(helper, "/stats")
     assert stats.text is not None and stats.text.startswith("Newsletter statistics")
-    # Editors get the editor commands in their own chat's menu; the public menu has none.
+    # Editors get the commands of their role in their own chat's menu; the public menu has none.
     emulator = running_bot.emulator
     helper_menu = [c["command"] for c in emulator.commands(scope={"type": "chat", "chat_id": 7003})]
-    assert {"post", "broadcast", "editor", "subscribe"} <= set(helper_menu)
+    assert {"post", "drafts", "editor", "subscribe"} <= set(helper_menu)
+    assert not {"broadcast", "retract", "schedule", "source"} & set(helper_menu)
     assert "post" not in [c["command"] for c in emulator.commands()]
+    promoted = await running_bot.command(ADMIN, "/editor add 7003 publisher")
+    assert promoted.text == "@helper_li (7003) is now a publisher."
+    await running_bot.handled()  # the menu is set after the reply
+    helper_menu = [c["command"] for c in emulator.commands(scope={"type": "chat", "chat_id": 7003})]
+    assert {"broadcast", "retract", "schedule", "source"} <= set(helper_menu)
     removed = await running_bot.command(ADMIN, "/editor remove 7003")
     assert "is no longer an editor" in (removed.text or "")
     assert (await running_bot.command(helper, "/stats")).text == REFUSAL
     assert emulator.commands(scope={"type": "chat", "chat_id": 7003}) == []
     listing = await running_bot.command(ADMIN, "/editor list")
-    assert "7001" in (listing.text or "") and "7003" not in (listing.text or "")
+    assert "7001 — a publisher (ADMIN_IDS)" in (listing.text or "")
+    assert "7003" not in (listing.text or "")

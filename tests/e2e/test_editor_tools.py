@@ -103,7 +103,14 @@ async def test_edit_retract_and_audit_from_chat(running_bot: RunningBot) -> None
                 status="sent",
             )
         )
-    retracted = await running_bot.command(EDITOR, f"/retract {ref}")
+    asked = await running_bot.command(EDITOR, f"/retract {ref}")
+    assert asked.text == (
+        f"↩️ Retract {ref} (published): Port deal signed?\n"
+        "It will be taken out of search, messages to it still queued will be cancelled, and it"
+        " will not be sent again. It went to 1 reader."
+    )
+    assert asked.button_texts == [f"↩️ Retract {ref}", "✖ Cancel"]
+    retracted = (await running_bot.press(EDITOR, asked, text="Retract")).message
     assert f"Retracted {ref}" in (retracted.text or "")
     assert "Already received by 1: @reader_one" in (retracted.text or "")
     twice = await running_bot.command(EDITOR, f"/retract {ref}")
@@ -193,8 +200,9 @@ async def test_retracting_an_item_names_daily_readers_and_fixes_waiting_summarie
         tokyo = await s.scalar(select(ReportItem).where(ReportItem.headline.startswith("Tokyo")))
     assert tokyo is not None
 
-    retracted = await bot.command(EDITOR, f"/retract i{tokyo.id}")
-    text = retracted.text or ""
+    asked = await bot.command(EDITOR, f"/retract i{tokyo.id}")
+    assert "It went to 1 reader." in (asked.text or "")
+    text = (await bot.press(EDITOR, asked, text="Retract")).text
     assert f"Retracted i{tokyo.id}" in text
     assert "Already received by 1 (1 in a daily summary): @reader_one" in text
     assert "Taken out of daily summaries still waiting to be sent: 1." in text

@@ -41,3 +41,10 @@ def test_editor_commands_are_only_in_the_editors_menu() -> None:
     for language in ("en", "zh"):
         menu = [c.command for c in editor.editor_menu(language)]
         assert set(editor.EDITOR_MENU) <= set(menu) and public <= set(menu)
+
+
+def test_every_editor_button_without_a_ref_says_what_it_does() -> None:
+    from bot.render import editor as render
+
+    numbered = {action for action, types in render.CALLBACKS.items() if types[:1] == (int,)}
+    assert numbered == set(editor._NUMBERED_BUTTONS)

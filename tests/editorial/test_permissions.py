@@ -9,15 +9,23 @@ from sqlalchemy import func, select
 
 from bot.config import Settings
 from bot.editorial.permissions import (
+    Action,
     BadEditorName,
     EditorChange,
+    Role,
     add_editor,
+    commands_for,
+    discard_action,
+    edit_action,
     is_editor,
     list_editors,
+    may,
+    parse_role,
     parse_target,
     remove_editor,
+    role_of,
 )
-from storage.models import AuditLog, Editor, KnownUser
+from storage.models import AuditLog, ContentStatus, Editor, KnownUser
 from tests.db_fixtures import Database
 
 ADMIN = 1000
@@ -110,3 +118,57 @@ async def test_admin_ids_are_editors_who_cannot_be_removed_and_strangers_are_not
 def test_malformed_editor_names_are_refused(text: str) -> None:
     with pytest.raises(BadEditorName):
         parse_target(text)
+
+
+async def test_an_editor_added_without_a_role_is_an_author_and_can_be_made_publisher(
+    db: Database, settings: Settings
+) -> None:
+    async with db.session_factory() as s, s.begin():
+        added = await add_editor(s, settings, parse_target("2000"), actor_id=ADMIN)
+        assert (added.outcome, added.role) == (EditorChange.ADDED, Role.AUTHOR)
+        assert await role_of(s, settings, User(2000)) is Role.AUTHOR
+        again = await add_editor(s, settings, parse_target("2000"), actor_id=ADMIN)
+        assert again.outcome is EditorChange.ALREADY
+        promoted = await add_editor(
+            s, settings, parse_target("2000"), actor_id=ADMIN, role=Role.PUBLISHER
+        )
+        assert (promoted.outcome, promoted.role) == (EditorChange.ROLE_CHANGED, Role.PUBLISHER)
+        assert await role_of(s, settings, User(2000)) is Role.PUBLISHER
+        # ADMIN_IDS are publishers; a by-name editor gets the role they were given when bound.
+        assert await role_of(s, settings, User(ADMIN)) is Role.PUBLISHER
+        await add_editor(s, settings, parse_target("@li_na"), actor_id=ADMIN, role=Role.AUTHOR)
+        assert await role_of(s, settings, User(4000, "Li_Na")) is Role.AUTHOR
+        assert await role_of(s, settings, User(4001, "someone")) is None
+        editors = await list_editors(s, settings)
+    assert [(e.user_id, e.role) for e in editors] == [
+        (ADMIN, Role.PUBLISHER),
+        (2000, Role.PUBLISHER),
+        (4000, Role.AUTHOR),
+    ]
+    async with db.session_factory() as s:
+        actions = (await s.scalars(select(AuditLog.action).order_by(AuditLog.id))).all()
+    assert actions == ["editor.add", "editor.role", "editor.add", "editor.bind"]
+
+
+def test_authors_prepare_and_review_and_publishers_may_do_everything() -> None:
+    author_may = {a for a in Action if may(Role.AUTHOR, a)}
+    assert author_may == {Action.PREPARE, Action.REVIEW}
+    assert all(may(Role.PUBLISHER, a) for a in Action)
+    assert not any(may(None, a) for a in Action)
+    assert set(commands_for(Role.AUTHOR)) == {
+        "post",
+        "drafts",
+        "digest",
+        "edit",
+        "stats",
+        "editor",
+        "audit",
+        "channel",  # /channel list; adding or removing one is MANAGE_CHANNELS
+    }
+    # A draft is the author's to change; what a publisher scheduled or readers got is not.
+    assert edit_action(ContentStatus.DRAFT) is Action.PREPARE
+    for status in (ContentStatus.SCHEDULED, ContentStatus.PUBLISHED, ContentStatus.RETRACTED):
+        assert edit_action(status) is Action.EDIT_PUBLISHED
+    assert discard_action(ContentStatus.SCHEDULED) is Action.PUBLISH
+    assert parse_role("Publisher") is Role.PUBLISHER and parse_role("作者") is Role.AUTHOR
+    assert parse_role("admin") is None

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from bot.i18n import t
 from bot.render import MAX_CALLBACK_BYTES, callback, parse_callback
 from bot.render import subscriber as render
-from storage.models import Subscriber, Subscription
+from storage.models import EditorRole, Subscriber, Subscription
 
 WORST = "&" * 100  # the longest keyword, every character escaped to five
 
@@ -67,12 +69,12 @@ EDITOR_COMMANDS = ("/post", "/digest", "/edit", "/retract", "/schedule", "/stats
 
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_help_lists_search_and_editor_commands_only_for_editors_in_private(language: str) -> None:
-    def text(**where: bool) -> str:
+    def text(**where: Any) -> str:
         return render.help_text(language, bot_username="a" * 32, **where).text
 
-    editor = text(private=True, in_group=False, editor=True)
-    subscriber = text(private=True, in_group=False, editor=False)
-    in_group = text(private=False, in_group=True, editor=True)
+    editor = text(private=True, in_group=False, editor=EditorRole.PUBLISHER)
+    subscriber = text(private=True, in_group=False, editor=None)
+    in_group = text(private=False, in_group=True, editor=EditorRole.PUBLISHER)
 
     assert len(editor) <= 4096  # the longest variant, with the longest bot username
     for command in (*EDITOR_COMMANDS, "/audit", "/editor"):

@@ -13,7 +13,7 @@ from alembic import op
 from storage.models import UtcDateTime
 
 revision: str = "0015"
-down_revision: str | None = "0010"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
