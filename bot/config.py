@@ -30,6 +30,16 @@ class Settings(BaseSettings):
     # Telegram's free broadcast limit is 30 messages/s; paid broadcasts allow up to 1000.
     send_rate_limit: int = Field(default=30, ge=1, le=1000)
     log_level: str = "INFO"
+    # The public website (bot.site): served on PORT when it is set; PUBLIC_URL is its external
+    # address (links in messages, feeds). Unset PORT: no site outside webhook mode.
+    port: int | None = Field(default=None, ge=1, le=65535)
+    public_url: str | None = None
+    # Links in pushed messages go through PUBLIC_URL/r/<token> to count clicks (no user
+    # identity) when PUBLIC_URL is set; CLICK_TRACKING=false turns that off.
+    click_tracking: bool = True
+    # Signs tracked links; defaults to one derived from the bot token. Set it to keep links
+    # valid across a token change.
+    click_secret: str | None = None
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -74,6 +84,20 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must be an http(s) URL such as https://api.telegram.org")
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _check_public_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL such as https://digest.example.org")
+        return value
+
+    @property
+    def tracks_clicks(self) -> bool:
+        return self.public_url is not None and self.click_tracking
 
     @property
     def bot_base_url(self) -> str:

@@ -436,6 +436,26 @@ class SummaryItem(Base):
     __table_args__ = (Index("ix_summary_items_content", "content_type", "content_id"),)
 
 
+class LinkClick(Base):
+    """One click on a tracked link of a pushed message (`PUBLIC_URL/r/<token>`): which
+    publication and item it was for, and when. Nothing about who clicked."""
+
+    __tablename__ = "link_clicks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Content refs as editors write them (bot.editorial.refs): r7 + i45, d3 + e12, d3 alone.
+    publication_kind: Mapped[str] = mapped_column(String(1))
+    publication_id: Mapped[int]
+    item_kind: Mapped[str | None] = mapped_column(String(1))
+    item_id: Mapped[int | None]
+    clicked_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    # /stats counts a publication's clicks by item.
+    __table_args__ = (
+        Index("ix_link_clicks_publication", "publication_kind", "publication_id", "item_id"),
+    )
+
+
 class Editor(Base):
     __tablename__ = "editors"
 

@@ -1,0 +1,42 @@
+"""Serving the site on its own port (`PORT`) when no other server (the webhook's) hosts it."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+
+from bot.services import Services
+from bot.site.pages import add_routes
+
+log = logging.getLogger(__name__)
+EXTRA_KEY = "site"
+
+
+def build_app(services: Services) -> web.Application:
+    app = web.Application()
+    add_routes(app, services)
+    return app
+
+
+async def start(services: Services, *, host: str = "0.0.0.0", port: int | None = None) -> str:
+    """Serve the site (on `port`, else `PORT`; 0 picks a free port); returns its address."""
+    chosen = services.settings.port if port is None else port
+    if chosen is None:
+        raise ValueError("PORT is not set")
+    runner = web.AppRunner(build_app(services), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, chosen)
+    await site.start()
+    services.extras[EXTRA_KEY] = runner
+    bound = runner.addresses[0][1] if runner.addresses else chosen
+    shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
+    address = f"http://{shown}:{bound}"
+    log.info("website at %s (public address %s)", address, services.settings.public_url or address)
+    return address
+
+
+async def stop(services: Services) -> None:
+    runner = services.extras.pop(EXTRA_KEY, None)
+    if runner is not None:
+        await runner.cleanup()
