@@ -11,6 +11,7 @@ import handlers
 from bot.config import Settings
 from bot.delivery import runtime
 from bot.services import SERVICES_KEY, Services, get_services
+from bot.site import serve as site
 from storage.db import create_engine, create_session_factory
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,9 @@ async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> 
     except Exception:  # noqa: BLE001 - the menu is a convenience; the bot works without it
         log.exception("could not set the command menu")
     await runtime.start(application, get_services(application))
+    await site.start_if_configured(get_services(application))
 
 
 async def _post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    await site.stop(get_services(application))
     await runtime.stop(application, get_services(application))

@@ -188,6 +188,9 @@ class Digest(Base):
 
     entries: Mapped[list[Entry]] = relationship(back_populates="digest")
 
+    # The public site lists the newest published first (bot.site.queries).
+    __table_args__ = (Index("ix_digests_published", "status", "published_at", "id"),)
+
 
 class Entry(Base):
     """A curated entry: one commentary (from a digest) or a single article or post."""
@@ -224,6 +227,12 @@ class Entry(Base):
         secondary=entry_commentators, order_by=entry_commentators.c.position
     )
 
+    # The public site: newest published first (home, regions, feeds), a digest's entries.
+    __table_args__ = (
+        Index("ix_entries_published", "status", "published_at", "id"),
+        Index("ix_entries_digest_listing", "digest_id", "status", "position"),
+    )
+
 
 class DailyReport(Base):
     """A daily press review of English-language media on China."""
@@ -246,6 +255,8 @@ class DailyReport(Base):
     items: Mapped[list[ReportItem]] = relationship(
         back_populates="report", order_by="ReportItem.position", cascade="all, delete-orphan"
     )
+
+    __table_args__ = (Index("ix_daily_reports_published", "status", "published_at", "id"),)
 
 
 class ReportItem(Base):
@@ -271,6 +282,11 @@ class ReportItem(Base):
     report: Mapped[DailyReport] = relationship(back_populates="items")
     regions: Mapped[list[Region]] = relationship(secondary=item_regions, order_by=Region.position)
     commentators: Mapped[list[Commentator]] = relationship(secondary=item_commentators)
+
+    __table_args__ = (
+        Index("ix_report_items_published", "status", "published_at", "id"),
+        Index("ix_report_items_report_listing", "report_id", "status", "position"),
+    )
 
 
 class Subscriber(Base):

@@ -40,10 +40,13 @@ MESSAGES: dict[str, dict[str, str]] = {
             'English or Chinese; filters: region:japan, by:"Ding Chun", since:2025-11-01, '
             "until:2025-11-30, type:entry|item|digest"
         ),
-        "zh": '中英文皆可；筛选：region:日本、by:丁纯、since:2025-11-01、until:2025-11-30、type:entry|item|digest',
+        "zh": "中英文皆可；筛选：region:日本、by:丁纯、since:2025-11-01、until:2025-11-30、type:entry|item|digest",
     },
     "site.search.found": {"en": "{n} found", "zh": "找到 {n} 条"},
-    "site.search.capped": {"en": "more than {n} found; the newest are ranked", "zh": "超过 {n} 条；仅对最新的排序"},
+    "site.search.capped": {
+        "en": "more than {n} found; the newest are ranked",
+        "zh": "超过 {n} 条；仅对最新的排序",
+    },
     "site.search.nothing": {"en": "Nothing found.", "zh": "没有找到相关内容。"},
     "site.search.more": {"en": "More results →", "zh": "更多结果 →"},
     "site.withdrawn.title": {"en": "Withdrawn", "zh": "已撤回"},

@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.emulator import TelegramEmulator
 from bot.sandbox import identities
 from bot.services import Services, system_clock
+from bot.site import serve as site
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
 from storage.models import (
@@ -77,6 +78,7 @@ class Stack:
         self._emulator_started = False
         self._initialized = False
         self._post_init_done = False
+        self.site_url: str | None = None
 
     @property
     def services(self) -> Services:
@@ -106,6 +108,13 @@ class Stack:
         )
         self._services = Services(settings, self.engine, session_factory, clock=self.clock)
         await self._restore_chats(session_factory)
+        # The website too (on PORT, or a free port), and it is the public address unless
+        # PUBLIC_URL says otherwise, so tracked links in messages lead to it.
+        self.site_url = await site.start(
+            self._services, host="127.0.0.1", port=settings.port or 0
+        )
+        if settings.public_url is None:
+            self._services.settings = settings.model_copy(update={"public_url": self.site_url})
 
         from bot.app import build_application
 
@@ -142,6 +151,8 @@ class Stack:
                 if self._post_init_done and app.post_shutdown is not None:
                     await app.post_shutdown(app)
             self._application = None
+        if self._services is not None:
+            await site.stop(self._services)
         if self._emulator_started:
             await self.emulator.stop()
             self._emulator_started = False

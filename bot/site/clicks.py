@@ -59,4 +59,3 @@ async def record(session: AsyncSession, tracked: Tracked, now: dt.datetime) -> N
             clicked_at=now,
         )
     )
-

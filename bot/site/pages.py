@@ -126,11 +126,14 @@ class Site:
     def _not_found(self, request: web.Request) -> web.Response:
         return self._render(request, "message.html", status=404, heading="site.not_found.title")
 
-    def _withdrawn(
-        self, request: web.Request, kind: str, when: dt.datetime | None
-    ) -> web.Response:
+    def _withdrawn(self, request: web.Request, kind: str, when: dt.datetime | None) -> web.Response:
         return self._render(
-            request, "message.html", status=410, heading="site.withdrawn.title", kind=kind, when=when
+            request,
+            "message.html",
+            status=410,
+            heading="site.withdrawn.title",
+            kind=kind,
+            when=when,
         )
 
     def _feed(self, request: web.Request, body: bytes) -> web.Response:
@@ -152,9 +155,7 @@ class Site:
             place = next((p for p in await queries.regions(session) if p.slug == slug), None)
             if place is None:
                 return self._not_found(request)
-            page = await queries.latest(
-                session, region_id=place.id, before=cursor, limit=LIST_SIZE
-            )
+            page = await queries.latest(session, region_id=place.id, before=cursor, limit=LIST_SIZE)
         return self._render(
             request,
             "list.html",
@@ -325,9 +326,7 @@ class Site:
         tracked = read_token(settings, request.match_info["token"])
         if tracked is None:
             return self._not_found(request)
-        counted = request.method == "GET" and not clicks.is_robot(
-            request.headers.get("User-Agent")
-        )
+        counted = request.method == "GET" and not clicks.is_robot(request.headers.get("User-Agent"))
         async with self.services.session_factory() as session, session.begin():
             target = await clicks.destination(session, tracked, settings.public_url)
             if target is not None and counted:

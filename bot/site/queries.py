@@ -15,7 +15,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    Text,
+    and_,
+    cast,
+    false,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -209,71 +224,59 @@ async def commentators(session: AsyncSession) -> tuple[tuple[Person, int], ...]:
 
 def _entry_columns() -> Select[Any]:
     return select(
+        literal("e", String).label("kind"),
         Entry.id,
         Entry.title,
         Entry.title_zh,
         Entry.summary,
+        cast(null(), Text).label("summary_zh"),
         Entry.outlet,
         Entry.date,
         Entry.published_at,
         Entry.url,
         Entry.status,
         Entry.retracted_at,
-        Entry.digest_id,
+        Entry.digest_id.label("parent_id"),
         Entry.affiliation,
     )
 
 
 def _item_columns() -> Select[Any]:
     return select(
+        literal("i", String).label("kind"),
         ReportItem.id,
-        ReportItem.headline,
+        ReportItem.headline.label("title"),
         ReportItem.title_zh,
-        ReportItem.summary_en,
+        ReportItem.summary_en.label("summary"),
         ReportItem.summary_zh,
+        cast(null(), String).label("outlet"),
         DailyReport.date,
         ReportItem.published_at,
         ReportItem.url,
         ReportItem.status,
         ReportItem.retracted_at,
-        ReportItem.report_id,
+        ReportItem.report_id.label("parent_id"),
+        cast(null(), Text).label("affiliation"),
     ).join(DailyReport, DailyReport.id == ReportItem.report_id)
 
 
-def _entry_card(row: Any, *, clip: bool = True) -> Card:
+def _card(row: Any, *, clip: bool = True) -> Card:
+    """A card from a row of `_entry_columns` or `_item_columns`."""
     return Card(
-        kind="e",
+        kind=row.kind,
         id=row.id,
         title=row.title,
         title_zh=row.title_zh,
         summary=_clip(row.summary) if clip else row.summary,
-        summary_zh=None,
+        summary_zh=_clip(row.summary_zh) if clip else row.summary_zh,
         outlet=row.outlet,
         date=row.date or (row.published_at.date() if row.published_at else None),
         published_at=row.published_at or dt.datetime.min.replace(tzinfo=dt.UTC),
         url=row.url,
         status=row.status,
         retracted_at=row.retracted_at,
-        parent_id=row.digest_id,
+        parent_id=row.parent_id,
         affiliation=row.affiliation,
-    )
-
-
-def _item_card(row: Any, *, clip: bool = True) -> Card:
-    return Card(
-        kind="i",
-        id=row.id,
-        title=row.headline,
-        title_zh=row.title_zh,
-        summary=_clip(row.summary_en) if clip else row.summary_en,
-        summary_zh=_clip(row.summary_zh) if clip else row.summary_zh,
-        outlet=None,
-        date=row.date,
-        published_at=row.published_at or dt.datetime.min.replace(tzinfo=dt.UTC),
-        url=row.url,
-        status=row.status,
-        retracted_at=row.retracted_at,
-        parent_id=row.report_id,
     )
 
 
@@ -296,9 +299,10 @@ def _older_than(
         same_moment = row_id < cursor.id
     else:
         same_moment = false()
-    return or_(
-        published_at < cursor.published_at,
-        and_(published_at == cursor.published_at, same_moment),
+    # The outer `<=` bounds an index range scan; the OR alone would not.
+    return and_(
+        published_at <= cursor.published_at,
+        or_(published_at < cursor.published_at, same_moment),
     )
 
 
@@ -309,58 +313,54 @@ async def latest(
     commentator_id: int | None = None,
     before: Cursor | None = None,
     limit: int = 30,
-    kinds: Sequence[str] = ("e", "i"),
 ) -> CardPage:
     """Published entries and report items, newest first, optionally of one region or one
-    commentator, starting after `before`."""
-    cards: list[Card] = []
-    if "e" in kinds:
-        query = (
-            _entry_columns()
-            .where(
-                Entry.status == PUBLISHED,
-                _older_than(before, "e", Entry.published_at, Entry.id),
-            )
-            .order_by(Entry.published_at.desc(), Entry.id.desc())
-            .limit(limit + 1)
+    commentator, starting after `before`. One query for the rows, one for their names."""
+    entries = (
+        _entry_columns()
+        .where(Entry.status == PUBLISHED, _older_than(before, "e", Entry.published_at, Entry.id))
+        .order_by(Entry.published_at.desc(), Entry.id.desc())
+        .limit(limit + 1)
+    )
+    items = (
+        _item_columns()
+        .where(
+            ReportItem.status == PUBLISHED,
+            _older_than(before, "i", ReportItem.published_at, ReportItem.id),
         )
-        if region_id is not None:
-            # A region holds a good part of the archive: walk the newest first and keep its own.
-            query = query.where(
-                select(entry_regions.c.entry_id)
-                .where(
-                    entry_regions.c.entry_id == Entry.id,
-                    entry_regions.c.region_id == region_id,
+        .order_by(ReportItem.published_at.desc(), ReportItem.id.desc())
+        .limit(limit + 1)
+    )
+    if region_id is not None:
+        # A region holds a good part of the archive: walk the newest first and keep its own.
+        entries = entries.where(
+            select(entry_regions.c.entry_id)
+            .where(entry_regions.c.entry_id == Entry.id, entry_regions.c.region_id == region_id)
+            .exists()
+        )
+        items = items.where(
+            select(item_regions.c.item_id)
+            .where(item_regions.c.item_id == ReportItem.id, item_regions.c.region_id == region_id)
+            .exists()
+        )
+    if commentator_id is not None:
+        # A commentator holds few: check each row against their (short) list of ids.
+        entries = entries.where(
+            Entry.id.in_(
+                select(entry_commentators.c.entry_id).where(
+                    entry_commentators.c.commentator_id == commentator_id
                 )
-                .exists()
             )
-        if commentator_id is not None:
-            # A commentator holds few entries: start from theirs.
-            query = query.join(entry_commentators, entry_commentators.c.entry_id == Entry.id).where(
-                entry_commentators.c.commentator_id == commentator_id
-            )
-        cards += [_entry_card(row) for row in await session.execute(query)]
-    if "i" in kinds:
-        query = (
-            _item_columns()
-            .where(
-                ReportItem.status == PUBLISHED,
-                _older_than(before, "i", ReportItem.published_at, ReportItem.id),
-            )
-            .order_by(ReportItem.published_at.desc(), ReportItem.id.desc())
-            .limit(limit + 1)
         )
-        if region_id is not None:
-            query = query.where(
-                select(item_regions.c.item_id)
-                .where(item_regions.c.item_id == ReportItem.id, item_regions.c.region_id == region_id)
-                .exists()
+        items = items.where(
+            ReportItem.id.in_(
+                select(item_commentators.c.item_id).where(
+                    item_commentators.c.commentator_id == commentator_id
+                )
             )
-        if commentator_id is not None:
-            query = query.join(item_commentators, item_commentators.c.item_id == ReportItem.id).where(
-                item_commentators.c.commentator_id == commentator_id
-            )
-        cards += [_item_card(row) for row in await session.execute(query)]
+        )
+    both = union_all(select(entries.subquery()), select(items.subquery()))
+    cards = [_card(row) for row in await session.execute(both)]
     cards.sort(key=lambda c: (c.published_at, _RANK[c.kind], c.id), reverse=True)
     shown = cards[:limit]
     more = len(cards) > limit
@@ -368,47 +368,67 @@ async def latest(
 
 
 async def with_names(session: AsyncSession, cards: Sequence[Card]) -> tuple[Card, ...]:
-    """The cards with their commentators and regions filled in (a query per kind and link)."""
-    places = {p.id: p for p in await regions(session)}
-    by_kind: dict[str, list[int]] = {}
+    """The cards with their commentators and regions filled in, in one query."""
+    ids: dict[str, list[int]] = {}
     for card in cards:
-        by_kind.setdefault(card.kind, []).append(card.id)
-    people: dict[tuple[str, int], list[Person]] = {}
-    areas: dict[tuple[str, int], list[Place]] = {}
-    for kind, ids in by_kind.items():
+        ids.setdefault(card.kind, []).append(card.id)
+    parts: list[Select[Any]] = []
+    for kind, owned in ids.items():
         if kind == "e":
-            person_link, person_key, order = entry_commentators, "entry_id", [entry_commentators.c.position]
-            region_link, region_key = entry_regions, "entry_id"
+            people, owner, order = (
+                entry_commentators,
+                entry_commentators.c.entry_id,
+                entry_commentators.c.position,
+            )
+            places, place_owner = entry_regions, entry_regions.c.entry_id
         else:
-            person_link, person_key, order = item_commentators, "item_id", []
-            region_link, region_key = item_regions, "item_id"
-        rows = await session.execute(
-            select(person_link.c[person_key], Commentator.id, Commentator.name, Commentator.name_zh)
-            .join(Commentator, Commentator.id == person_link.c.commentator_id)
-            .where(person_link.c[person_key].in_(ids))
-            .order_by(person_link.c[person_key], *order, Commentator.id)
+            people, owner, order = item_commentators, item_commentators.c.item_id, literal(0)
+            places, place_owner = item_regions, item_regions.c.item_id
+        parts.append(
+            select(
+                literal(kind, String).label("kind"),
+                literal("p", String).label("role"),
+                owner.label("owner"),
+                Commentator.id,
+                Commentator.name,
+                Commentator.name_zh,
+                cast(null(), String).label("slug"),
+                order.label("sort"),
+            )
+            .join(Commentator, Commentator.id == people.c.commentator_id)
+            .where(owner.in_(owned))
         )
-        for owner, cid, name, name_zh in rows:
-            people.setdefault((kind, owner), []).append(Person(cid, name, name_zh))
-        rows = await session.execute(
-            select(region_link.c[region_key], region_link.c.region_id).where(
-                region_link.c[region_key].in_(ids)
+        parts.append(
+            select(
+                literal(kind, String),
+                literal("r", String),
+                place_owner,
+                Region.id,
+                Region.name_en,
+                Region.name_zh,
+                Region.slug,
+                Region.position,
+            )
+            .join(Region, Region.id == places.c.region_id)
+            .where(place_owner.in_(owned))
+        )
+    found: dict[tuple[str, int], list[Any]] = {}
+    if parts:
+        for row in await session.execute(union_all(*parts)):
+            found.setdefault((row.kind, row.owner), []).append(row)
+    filled = []
+    for card in cards:
+        rows = sorted(found.get((card.kind, card.id), ()), key=lambda r: (r.sort, r.id))
+        filled.append(
+            replace(
+                card,
+                commentators=tuple(Person(r.id, r.name, r.name_zh) for r in rows if r.role == "p"),
+                regions=tuple(
+                    Place(r.id, r.slug, r.name, r.name_zh) for r in rows if r.role == "r"
+                ),
             )
         )
-        for owner, rid in rows:
-            if rid in places:
-                areas.setdefault((kind, owner), []).append(places[rid])
-    order_of = {p.id: n for n, p in enumerate(places.values())}
-    return tuple(
-        replace(
-            card,
-            commentators=tuple(people.get((card.kind, card.id), ())),
-            regions=tuple(
-                sorted(areas.get((card.kind, card.id), ()), key=lambda p: order_of[p.id])
-            ),
-        )
-        for card in cards
-    )
+    return tuple(filled)
 
 
 async def home(session: AsyncSession, *, reports: int = 10, digests: int = 10) -> Home:
@@ -420,35 +440,41 @@ async def home(session: AsyncSession, *, reports: int = 10, digests: int = 10) -
 
 
 async def latest_reports(session: AsyncSession, limit: int) -> tuple[ReportCard, ...]:
-    rows = (
-        await session.execute(
-            select(
-                DailyReport.id,
-                DailyReport.date,
-                DailyReport.title,
-                DailyReport.overview,
-                DailyReport.published_at,
-            )
-            .where(DailyReport.status == PUBLISHED)
-            .order_by(DailyReport.published_at.desc(), DailyReport.id.desc())
-            .limit(limit)
+    items = (
+        select(func.count())
+        .where(ReportItem.report_id == DailyReport.id, ReportItem.status == PUBLISHED)
+        .scalar_subquery()
+    )
+    rows = await session.execute(
+        select(
+            DailyReport.id,
+            DailyReport.date,
+            DailyReport.title,
+            DailyReport.overview,
+            DailyReport.published_at,
+            items,
         )
-    ).all()
-    counts = await _counts(session, ReportItem.report_id, [r.id for r in rows])
-    return tuple(ReportCard(*row, items=counts.get(row.id, 0)) for row in rows)
+        .where(DailyReport.status == PUBLISHED)
+        .order_by(DailyReport.published_at.desc(), DailyReport.id.desc())
+        .limit(limit)
+    )
+    return tuple(ReportCard(*row[:5], items=int(row[5] or 0)) for row in rows)
 
 
 async def latest_digests(session: AsyncSession, limit: int) -> tuple[DigestCard, ...]:
-    rows = (
-        await session.execute(
-            _digest_columns()
-            .where(Digest.status == PUBLISHED)
-            .order_by(Digest.published_at.desc(), Digest.id.desc())
-            .limit(limit)
-        )
-    ).all()
-    counts = await _counts(session, Entry.digest_id, [r.id for r in rows])
-    return tuple(_digest_card(row, counts.get(row.id, 0)) for row in rows)
+    entries = (
+        select(func.count())
+        .where(Entry.digest_id == Digest.id, Entry.status == PUBLISHED)
+        .scalar_subquery()
+    )
+    rows = await session.execute(
+        _digest_columns()
+        .add_columns(entries)
+        .where(Digest.status == PUBLISHED)
+        .order_by(Digest.published_at.desc(), Digest.id.desc())
+        .limit(limit)
+    )
+    return tuple(_digest_card(row, int(row[-1] or 0)) for row in rows)
 
 
 def _digest_columns() -> Select[Any]:
@@ -478,19 +504,6 @@ def _digest_card(row: Any, entries: int) -> DigestCard:
     )
 
 
-async def _counts(session: AsyncSession, parent: Any, ids: list[int]) -> dict[int, int]:
-    """Published children (items of reports, entries of digests) per parent id."""
-    if not ids:
-        return {}
-    model = parent.class_
-    rows = await session.execute(
-        select(parent, func.count())
-        .where(parent.in_(ids), model.status == PUBLISHED)
-        .group_by(parent)
-    )
-    return {int(k): int(n) for k, n in rows.tuples()}
-
-
 # --- permalinks ------------------------------------------------------------------------------
 
 
@@ -498,14 +511,14 @@ async def entry(session: AsyncSession, entry_id: int) -> Card | None:
     row = (await session.execute(_entry_columns().where(Entry.id == entry_id))).first()
     if row is None:
         return None
-    return (await with_names(session, [_entry_card(row, clip=False)]))[0]
+    return (await with_names(session, [_card(row, clip=False)]))[0]
 
 
 async def item(session: AsyncSession, item_id: int) -> Card | None:
     row = (await session.execute(_item_columns().where(ReportItem.id == item_id))).first()
     if row is None:
         return None
-    return (await with_names(session, [_item_card(row, clip=False)]))[0]
+    return (await with_names(session, [_card(row, clip=False)]))[0]
 
 
 async def report(session: AsyncSession, report_id: int) -> ReportPage | None:
@@ -528,7 +541,7 @@ async def report(session: AsyncSession, report_id: int) -> ReportPage | None:
         .where(ReportItem.report_id == report_id, ReportItem.status == PUBLISHED)
         .order_by(ReportItem.position, ReportItem.id)
     )
-    items = await with_names(session, [_item_card(r, clip=False) for r in rows])
+    items = await with_names(session, [_card(r, clip=False) for r in rows])
     card = ReportCard(row.id, row.date, row.title, row.overview, row.published_at, len(items))
     return ReportPage(replace(card, status=row.status), items)
 
@@ -542,5 +555,5 @@ async def digest(session: AsyncSession, digest_id: int) -> DigestPage | None:
         .where(Entry.digest_id == digest_id, Entry.status == PUBLISHED)
         .order_by(Entry.position, Entry.id)
     )
-    entries = await with_names(session, [_entry_card(r) for r in rows])
+    entries = await with_names(session, [_card(r) for r in rows])
     return DigestPage(_digest_card(row, len(entries)), entries)

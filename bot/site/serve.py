@@ -20,20 +20,36 @@ def build_app(services: Services) -> web.Application:
 
 
 async def start(services: Services, *, host: str = "0.0.0.0", port: int | None = None) -> str:
-    """Serve the site (on `port`, else `PORT`; 0 picks a free port); returns its address."""
+    """Serve the site on `port` (else `PORT`; 0 picks a free port); returns its local address."""
     chosen = services.settings.port if port is None else port
     if chosen is None:
         raise ValueError("PORT is not set")
     runner = web.AppRunner(build_app(services), access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, host, chosen)
-    await site.start()
+    try:
+        await web.TCPSite(runner, host, chosen).start()
+    except BaseException:
+        await runner.cleanup()
+        raise
     services.extras[EXTRA_KEY] = runner
-    bound = runner.addresses[0][1] if runner.addresses else chosen
-    shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
-    address = f"http://{shown}:{bound}"
+    address = local_address(services) or f"http://{host}:{chosen}"
     log.info("website at %s (public address %s)", address, services.settings.public_url or address)
     return address
+
+
+async def start_if_configured(services: Services) -> None:
+    """`digestbot run` with PORT set: serve the site, unless something already does."""
+    if services.settings.port is not None and EXTRA_KEY not in services.extras:
+        await start(services)
+
+
+def local_address(services: Services) -> str | None:
+    runner = services.extras.get(EXTRA_KEY)
+    if runner is None or not runner.addresses:
+        return None
+    host, port = runner.addresses[0][:2]
+    host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    return f"http://{host}:{port}"
 
 
 async def stop(services: Services) -> None:

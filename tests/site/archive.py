@@ -36,7 +36,9 @@ async def _region(session: AsyncSession, slug: str) -> Region:
     return (await session.scalars(select(Region).where(Region.slug == slug))).one()
 
 
-async def build(session: AsyncSession, *, entry_title: str = "Tokyo recalibrates its China policy") -> Archive:
+async def build(
+    session: AsyncSession, *, entry_title: str = "Tokyo recalibrates its China policy"
+) -> Archive:
     """A digest of two entries (Japan, Europe) by a commentator named in both scripts, and a
     daily report of two items with English and Chinese summaries, all published."""
     lian = Commentator(name="Lian Degui", name_zh="廉德瑰", aliases=[])

@@ -1,4 +1,5 @@
-"""link clicks: one row per click on a tracked link (publication, item, time)
+"""link clicks: one row per click on a tracked link (publication, item, time); indexes for
+the public site's listings (newest published first, a report's items, a digest's entries)
 
 Revision ID: 0011
 Revises: 0006
@@ -18,7 +19,19 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+SITE_INDEXES = (
+    ("ix_entries_published", "entries", ["status", "published_at", "id"]),
+    ("ix_entries_digest_listing", "entries", ["digest_id", "status", "position"]),
+    ("ix_report_items_published", "report_items", ["status", "published_at", "id"]),
+    ("ix_report_items_report_listing", "report_items", ["report_id", "status", "position"]),
+    ("ix_daily_reports_published", "daily_reports", ["status", "published_at", "id"]),
+    ("ix_digests_published", "digests", ["status", "published_at", "id"]),
+)
+
+
 def upgrade() -> None:
+    for name, table, columns in SITE_INDEXES:
+        op.create_index(name, table, columns)
     op.create_table(
         "link_clicks",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -37,5 +50,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for name, table, _ in SITE_INDEXES:
+        op.drop_index(name, table_name=table)
     op.drop_index("ix_link_clicks_publication", table_name="link_clicks")
     op.drop_table("link_clicks")
