@@ -55,12 +55,14 @@ def atom(
     feed.language(language)
     stamps = [c.published_at for c in cards] + [d.published_at for d in digests if d.published_at]
     feed.updated(max(stamps, default=EPOCH))
+    # Newest first, as the pages list them: cards come that way, digests slot in by time.
     dated: list[tuple[dt.datetime, Card | DigestCard]] = [(c.published_at, c) for c in cards]
-    dated += [(d.published_at, d) for d in digests if d.published_at]
-    dated.sort(key=lambda pair: pair[0])
-    # feedgen lists entries in reverse order of adding: add the oldest first.
+    for digest in digests:
+        if digest.published_at is not None:
+            at = next((n for n, (when, _) in enumerate(dated) if when < digest.published_at), None)
+            dated.insert(len(dated) if at is None else at, (digest.published_at, digest))
     for when, row in dated:
-        entry = feed.add_entry()
+        entry = feed.add_entry(order="append")
         if isinstance(row, DigestCard):
             link = base + permalink(ContentRef("d", row.id))
             entry.title(row.title)

@@ -36,20 +36,30 @@ async def _region(session: AsyncSession, slug: str) -> Region:
     return (await session.scalars(select(Region).where(Region.slug == slug))).one()
 
 
+async def _person(session: AsyncSession, name: str, name_zh: str) -> Commentator:
+    found = await session.scalar(select(Commentator).where(Commentator.name == name))
+    if found is None:
+        found = Commentator(name=name, name_zh=name_zh, aliases=[])
+        session.add(found)
+    return found
+
+
 async def build(
-    session: AsyncSession, *, entry_title: str = "Tokyo recalibrates its China policy"
+    session: AsyncSession,
+    *,
+    entry_title: str = "Tokyo recalibrates its China policy",
+    suffix: str = "",
 ) -> Archive:
     """A digest of two entries (Japan, Europe) by a commentator named in both scripts, and a
     daily report of two items with English and Chinese summaries, all published."""
-    lian = Commentator(name="Lian Degui", name_zh="廉德瑰", aliases=[])
-    ding = Commentator(name="Ding Chun", name_zh="丁纯", aliases=[])
-    session.add_all([lian, ding])
+    lian = await _person(session, "Lian Degui", "廉德瑰")
+    ding = await _person(session, "Ding Chun", "丁纯")
     digest = Digest(
         title="November digest",
         month="2025-11",
         link="https://digest.example.org/2025-11",
         summary="Commentary of the month.",
-        content_hash="h-digest",
+        content_hash=f"h-digest{suffix}",
     )
     session.add(digest)
     await session.flush()
@@ -111,13 +121,14 @@ async def build(
     )
     session.add(report)
     await session.flush()
+    # The digest a day before the report: lists show the report's items first.
     await publish(
         session,
         entry_ids=[first.id, second.id],
-        report_ids=[report.id],
         digest_ids=[digest.id],
-        now=PUBLISHED_AT,
+        now=PUBLISHED_AT - dt.timedelta(days=1),
     )
+    await publish(session, report_ids=[report.id], now=PUBLISHED_AT)
     return Archive(
         digest.id,
         [first.id, second.id],
@@ -125,3 +136,23 @@ async def build(
         [i.id for i in report.items],
         lian.id,
     )
+
+
+async def many(session: AsyncSession, slug: str, count: int) -> list[int]:
+    """`count` entries of one region, published together a day after the others."""
+    place = await _region(session, slug)
+    rows = [
+        Entry(
+            kind="article",
+            title=f"Article {n} on {slug}",
+            summary=f"Summary {n}.",
+            text="",
+            regions=[place],
+        )
+        for n in range(count)
+    ]
+    session.add_all(rows)
+    await session.flush()
+    ids = [r.id for r in rows]
+    await publish(session, entry_ids=ids, now=PUBLISHED_AT + dt.timedelta(days=1))
+    return ids
