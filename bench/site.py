@@ -10,7 +10,7 @@ home, a region page (first pages and pages deep in the archive), a permalink (en
 reports, digests picked at random) and a feed (everything, per region, per commentator).
 Prints one RESULT {"db": ..., "page": ..., "n": N, "p50_ms": ..., "p95_ms": ...} line per kind,
 and one for "baseline": a page served without the database, the machine's own cost of a
-request (compare ratios on a busy machine).
+request, and "db_ping": one trivial query (compare ratios on a busy machine).
 """
 
 from __future__ import annotations
@@ -68,11 +68,12 @@ async def _paths(client: TestClient, session_factory, rng: random.Random) -> dic
             regions.append(path)
     feeds = ["/feed.atom"] + [f"/regions/{slug}/feed.atom" for slug in REGIONS]
     feeds += [f"/commentators/{rng.randint(1, 400)}/feed.atom" for _ in range(10)]
-    # The same server answering without the database (a not-found page): what the machine
-    # costs per request, to read the other figures against on a busy or slow machine.
-    baseline = ["/entries/none"]
+    # What the machine costs per request, to read the other figures against on a busy or slow
+    # machine: the site answering without the database (a not-found page), and a request
+    # making one trivial database query.
     return {
-        "baseline": baseline,
+        "baseline": ["/entries/none"],
+        "db_ping": ["/bench/ping"],
         "home": ["/"],
         "region": regions,
         "permalink": permalinks,
@@ -100,6 +101,8 @@ async def run(args: argparse.Namespace) -> list[dict]:
     try:
         if not reuse:
             await upgrade(engine)
+            if args.keep:
+                print(f"database: {url}", file=sys.stderr)
             began = time.perf_counter()
             counts = await build_archive(session_factory, args.entries)
             if args.db == "postgres":
@@ -114,6 +117,13 @@ async def run(args: argparse.Namespace) -> list[dict]:
         )
         app = web.Application()
         add_routes(app, Services(settings, engine, session_factory))
+
+        async def ping(request: web.Request) -> web.Response:
+            async with session_factory() as session:
+                await session.execute(select(1))
+            return web.Response(text="ok")
+
+        app.router.add_get("/bench/ping", ping)
         client = TestClient(TestServer(app, host="127.0.0.1"))
         await client.start_server()
         rng = random.Random(11)

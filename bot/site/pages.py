@@ -12,6 +12,7 @@ a reader following an old link learns what happened, and search engines drop the
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,7 @@ from urllib.parse import urlencode
 import jinja2
 from aiohttp import web
 from markupsafe import Markup, escape
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.editorial.refs import ContentRef
 from bot.i18n import t
@@ -35,7 +37,9 @@ from storage.models import ContentStatus
 HTML = "text/html"
 ATOM = "application/atom+xml"
 LIST_SIZE = 30
-FEED_SIZE = 50
+FEED_SIZE = 30
+# Regions are fixed by migrations; a page re-reads them at most this often.
+REGIONS_TTL = 300.0
 SEARCH_SIZE = 20
 _SEARCH_TYPES = {"entry": "e", "item": "i", "digest": "d"}
 
@@ -72,9 +76,27 @@ class Site:
     env: jinja2.Environment = field(default_factory=environment)
     freshness: Freshness | None = None
 
+    reader: async_sessionmaker[AsyncSession] = field(init=False)
+    _regions: tuple[float, tuple[queries.Place, ...]] | None = field(default=None, init=False)
+
     def __post_init__(self) -> None:
         if self.freshness is None:
             self.freshness = Freshness(self.services.clock)
+        engine = self.services.engine
+        if engine.dialect.name == "postgresql":
+            # Pages only read: no BEGIN/ROLLBACK round trips. Each statement sees committed
+            # data, as it would in a READ COMMITTED transaction.
+            engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+        self.reader = async_sessionmaker(engine, expire_on_commit=False)
+
+    async def places(self, session: AsyncSession) -> tuple[queries.Place, ...]:
+        now = time.monotonic()
+        if self._regions is None or now - self._regions[0] > REGIONS_TTL:
+            self._regions = (now, await queries.regions(session))
+        return self._regions[1]
+
+    async def place(self, session: AsyncSession, slug: str) -> queries.Place | None:
+        return next((p for p in await self.places(session) if p.slug == slug), None)
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -143,16 +165,16 @@ class Site:
     # --- pages ---------------------------------------------------------------------------
 
     async def home(self, request: web.Request) -> web.Response:
-        async with self.services.session_factory() as session:
+        async with self.reader() as session:
             home = await queries.home(session)
-            places = await queries.regions(session)
+            places = await self.places(session)
         return self._render(request, "home.html", home=home, regions=places, feed="/feed.atom")
 
     async def region(self, request: web.Request) -> web.Response:
         slug = request.match_info["slug"]
         cursor = queries.Cursor.parse(request.query.get("before"))
-        async with self.services.session_factory() as session:
-            place = next((p for p in await queries.regions(session) if p.slug == slug), None)
+        async with self.reader() as session:
+            place = await self.place(session, slug)
             if place is None:
                 return self._not_found(request)
             page = await queries.latest(session, region_id=place.id, before=cursor, limit=LIST_SIZE)
@@ -167,7 +189,7 @@ class Site:
     async def commentator(self, request: web.Request) -> web.Response:
         number = _id(request)
         cursor = queries.Cursor.parse(request.query.get("before"))
-        async with self.services.session_factory() as session:
+        async with self.reader() as session:
             person = await queries.commentator(session, number) if number else None
             if person is None:
                 return self._not_found(request)
@@ -183,7 +205,7 @@ class Site:
         )
 
     async def commentators(self, request: web.Request) -> web.Response:
-        async with self.services.session_factory() as session:
+        async with self.reader() as session:
             people = await queries.commentators(session)
         return self._render(request, "commentators.html", people=people, feed="/feed.atom")
 
@@ -197,7 +219,7 @@ class Site:
         self, request: web.Request, kind: str, load: Callable[..., Any]
     ) -> web.Response:
         number = _id(request)
-        async with self.services.session_factory() as session:
+        async with self.reader() as session:
             card = await load(session, number) if number else None
         if card is None or card.status not in (ContentStatus.PUBLISHED, ContentStatus.RETRACTED):
             return self._not_found(request)
@@ -207,7 +229,7 @@ class Site:
 
     async def report(self, request: web.Request) -> web.Response:
         number = _id(request)
-        async with self.services.session_factory() as session:
+        async with self.reader() as session:
             page = await queries.report(session, number) if number else None
         if page is None or page.report.status not in _SHOWN:
             return self._not_found(request)
@@ -217,7 +239,7 @@ class Site:
 
     async def digest(self, request: web.Request) -> web.Response:
         number = _id(request)
-        async with self.services.session_factory() as session:
+        async with self.reader() as session:
             page = await queries.digest(session, number) if number else None
         if page is None or page.digest.status not in _SHOWN:
             return self._not_found(request)
@@ -231,7 +253,7 @@ class Site:
         found = None
         problems: list[str] = []
         if text:
-            async with self.services.session_factory() as session:
+            async with self.reader() as session:
                 found = await search(
                     session,
                     text,
@@ -253,7 +275,7 @@ class Site:
     # --- feeds ---------------------------------------------------------------------------
 
     async def feed_all(self, request: web.Request) -> web.Response:
-        async with self.services.session_factory() as session:
+        async with self.reader() as session:
             page = await queries.latest(session, limit=FEED_SIZE)
             digests = await queries.latest_digests(session, 10)
         language = _language(request)
@@ -274,8 +296,8 @@ class Site:
 
     async def feed_region(self, request: web.Request) -> web.Response:
         slug = request.match_info["slug"]
-        async with self.services.session_factory() as session:
-            place = next((p for p in await queries.regions(session) if p.slug == slug), None)
+        async with self.reader() as session:
+            place = await self.place(session, slug)
             if place is None:
                 return self._not_found(request)
             page = await queries.latest(session, region_id=place.id, limit=FEED_SIZE)
@@ -296,7 +318,7 @@ class Site:
 
     async def feed_commentator(self, request: web.Request) -> web.Response:
         number = _id(request)
-        async with self.services.session_factory() as session:
+        async with self.reader() as session:
             person = await queries.commentator(session, number) if number else None
             if person is None:
                 return self._not_found(request)
