@@ -18,7 +18,9 @@ async def fetch(site: RunningSite, path: str) -> feedparser.FeedParserDict:
     return parsed
 
 
-async def test_feed_of_everything_holds_entries_items_and_digests(running_site: RunningSite) -> None:
+async def test_feed_of_everything_holds_entries_items_and_digests(
+    running_site: RunningSite,
+) -> None:
     async with running_site.db.session_factory() as s, s.begin():
         built = await archive.build(s)
     feed = await fetch(running_site, "/feed.atom")
