@@ -110,9 +110,7 @@ class Stack:
         await self._restore_chats(session_factory)
         # The website too (on PORT, or a free port), and it is the public address unless
         # PUBLIC_URL says otherwise, so tracked links in messages lead to it.
-        self.site_url = await site.start(
-            self._services, host="127.0.0.1", port=settings.port or 0
-        )
+        self.site_url = await site.start(self._services, host="127.0.0.1", port=settings.port or 0)
         if settings.public_url is None:
             self._services.settings = settings.model_copy(update={"public_url": self.site_url})
 

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.editorial.refs import ContentRef
 from bot.site.links import Tracked, absolute, digest_url, permalink
-from storage.models import ContentStatus, Digest, Entry, LinkClick, ReportItem
+from storage.models import ContentStatus, DailyReport, Digest, Entry, LinkClick, ReportItem
 
 _ROBOT_RE = re.compile(
     r"bot\b|crawler|spider|preview|facebookexternalhit|slurp|curl/|wget/|python-requests",
@@ -34,13 +34,19 @@ async def destination(
     """The source the link stands for; the site's own page when the content was withdrawn
     (it says so there); None when the content is gone or has no source."""
     target = tracked.item or tracked.publication
-    model = {"e": Entry, "i": ReportItem, "d": Digest}.get(target.kind)
-    if model is None:
+    row: Entry | ReportItem | Digest | DailyReport | None
+    if target.kind == "e":
+        row = await session.get(Entry, target.id)
+    elif target.kind == "i":
+        row = await session.get(ReportItem, target.id)
+    elif target.kind == "d":
+        row = await session.get(Digest, target.id)
+    else:
+        row = await session.get(DailyReport, target.id)
+    if row is None or row.status not in (ContentStatus.PUBLISHED, ContentStatus.RETRACTED):
         return None
-    row = await session.get(model, target.id)
-    if row is None:
-        return None
-    if row.status == ContentStatus.RETRACTED:
+    if row.status == ContentStatus.RETRACTED or isinstance(row, DailyReport):
+        # A report has no source of its own: its page is where it is read.
         return absolute(public_url, permalink(target))
     if isinstance(row, Digest):
         return digest_url(row, public_url)

@@ -15,6 +15,7 @@ import hmac
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import cast
 
 from bot.config import Settings
 from bot.editorial.refs import ContentRef, RefKind
@@ -85,8 +86,9 @@ def read_token(settings: Settings, token: str) -> Tracked | None:
     body = token.rsplit(".", 1)[0]
     if not hmac.compare_digest(signature, _signature(settings, body)):
         return None
-    publication = ContentRef(kind, int(number))
-    item = ContentRef(item_kind, int(item_number)) if item_kind else None
+    # The pattern admits only the ref letters.
+    publication = ContentRef(cast(RefKind, kind), int(number))
+    item = ContentRef(cast(RefKind, item_kind), int(item_number)) if item_kind else None
     return Tracked(publication, item)
 
 

@@ -374,15 +374,14 @@ async def with_names(session: AsyncSession, cards: Sequence[Card]) -> tuple[Card
         ids.setdefault(card.kind, []).append(card.id)
     parts: list[Select[Any]] = []
     for kind, owned in ids.items():
+        order: ColumnElement[Any]
         if kind == "e":
-            people, owner, order = (
-                entry_commentators,
-                entry_commentators.c.entry_id,
-                entry_commentators.c.position,
-            )
+            people, owner = entry_commentators, entry_commentators.c.entry_id
+            order = entry_commentators.c.position
             places, place_owner = entry_regions, entry_regions.c.entry_id
         else:
-            people, owner, order = item_commentators, item_commentators.c.item_id, literal(0)
+            people, owner = item_commentators, item_commentators.c.item_id
+            order = literal(0)
             places, place_owner = item_regions, item_regions.c.item_id
         parts.append(
             select(
@@ -458,7 +457,10 @@ async def latest_reports(session: AsyncSession, limit: int) -> tuple[ReportCard,
         .order_by(DailyReport.published_at.desc(), DailyReport.id.desc())
         .limit(limit)
     )
-    return tuple(ReportCard(*row[:5], items=int(row[5] or 0)) for row in rows)
+    return tuple(
+        ReportCard(row.id, row.date, row.title, row.overview, row.published_at, int(row[5] or 0))
+        for row in rows
+    )
 
 
 async def latest_digests(session: AsyncSession, limit: int) -> tuple[DigestCard, ...]:

@@ -3,7 +3,6 @@ source; only links the bot issued lead anywhere."""
 
 from __future__ import annotations
 
-
 from sqlalchemy import select
 from yarl import URL
 
