@@ -7,6 +7,7 @@ scripts), its categories the regions; the text is bilingual like the pages.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 
 from feedgen.feed import FeedGenerator
@@ -16,6 +17,13 @@ from bot.site.links import permalink
 from bot.site.queries import Card, DigestCard, Person
 
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+# Characters XML 1.0 does not allow in a document (lxml refuses them): a stray one in a stored
+# title must not take the feed down.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml(text: str | None) -> str:
+    return _NOT_XML.sub("", text or "")
 
 
 def person_name(person: Person) -> str:
@@ -47,9 +55,9 @@ def atom(
     absolute address, `path` the feed's own path, `page_path` the page it mirrors."""
     feed = FeedGenerator()
     feed.id(base + path)
-    feed.title(title)
-    feed.subtitle(subtitle)
-    feed.author({"name": title})
+    feed.title(_xml(title))
+    feed.subtitle(_xml(subtitle))
+    feed.author({"name": _xml(title)})
     feed.link(href=base + page_path, rel="alternate", type="text/html")
     feed.link(href=base + path, rel="self", type="application/atom+xml")
     feed.language(language)
@@ -65,15 +73,15 @@ def atom(
         entry = feed.add_entry(order="append")
         if isinstance(row, DigestCard):
             link = base + permalink(ContentRef("d", row.id))
-            entry.title(row.title)
-            entry.summary(row.summary or row.title)
+            entry.title(_xml(row.title))
+            entry.summary(_xml(row.summary or row.title))
         else:
             link = base + permalink(ContentRef(row.kind, row.id))  # type: ignore[arg-type]
-            entry.title(card_title(row))
+            entry.title(_xml(card_title(row)))
             text = "\n\n".join(p for p in (row.summary, row.summary_zh) if p)
-            entry.summary(text or card_title(row))
+            entry.summary(_xml(text or card_title(row)))
             for person in row.commentators:
-                entry.author({"name": person_name(person)})
+                entry.author({"name": _xml(person_name(person))})
             for place in row.regions:
                 entry.category(term=place.slug, label=f"{place.name_en} / {place.name_zh}")
         entry.id(link)

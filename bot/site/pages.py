@@ -12,6 +12,7 @@ a reader following an old link learns what happened, and search engines drop the
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from markupsafe import Markup, escape
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.editorial.refs import ContentRef
-from bot.i18n import t
+from bot.i18n import catalog, t
 from bot.render.content import format_date
 from bot.render.search import problem_lines
 from bot.search.service import search
@@ -115,11 +116,17 @@ class Site:
     ) -> web.Response:
         language = _language(request)
 
+        fixed = _labels(language)
+
         def translate(key: str, **values: object) -> Markup:
+            if not values:
+                return fixed[key]
             # Catalog strings are trusted HTML; the values put into them are escaped here.
             return Markup(t(language, key, **{k: escape(v) for k, v in values.items()}))
 
         def url(path: str, **query: object) -> str:
+            if not query and language == "en":
+                return path
             params = {k: v for k, v in query.items() if v not in (None, "")}
             if language != "en":
                 params["lang"] = language
@@ -359,6 +366,12 @@ class Site:
 
 
 _SHOWN = (ContentStatus.PUBLISHED, ContentStatus.RETRACTED)
+
+
+@functools.cache
+def _labels(language: str) -> dict[str, Markup]:
+    """Every catalog string without placeholders, ready for the templates."""
+    return {key: Markup(t(language, key)) for key in catalog()}
 
 
 def _language(request: web.Request) -> str:

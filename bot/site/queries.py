@@ -13,22 +13,25 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    CompoundSelect,
+    Integer,
     Select,
     String,
     Text,
     and_,
+    bindparam,
     cast,
-    false,
     func,
     literal,
+    literal_column,
     null,
     or_,
     select,
-    true,
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -286,24 +289,62 @@ def _clip(text: str | None) -> str | None:
     return text[: CARD_SUMMARY_CHARS - 1].rstrip() + "…"
 
 
-def _older_than(
-    cursor: Cursor | None, kind: str, published_at: Any, row_id: Any
-) -> ColumnElement[bool]:
-    """Rows of `kind` that sort after `cursor` (newest first: time, kind rank, id)."""
-    if cursor is None:
-        return true()
-    rank, cursor_rank = _RANK[kind], _RANK[cursor.kind]
-    if rank < cursor_rank:
-        same_moment: ColumnElement[bool] = true()
-    elif rank == cursor_rank:
-        same_moment = row_id < cursor.id
-    else:
-        same_moment = false()
+# Statements are built once per shape and run with parameters: building a select costs more
+# CPU than running it on an indexed table.
+_AT = bindparam("before_at", type_=Entry.__table__.c.published_at.type)
+_RANK_AT = bindparam("before_rank", type_=Integer)
+_ID_AT = bindparam("before_id", type_=Integer)
+_TARGET = bindparam("target", type_=Integer)
+_LIMIT = bindparam("limit", type_=Integer)
+
+
+def _older_than(kind: str, published_at: Any, row_id: Any) -> ColumnElement[bool]:
+    """Rows of `kind` that sort after the cursor (newest first: time, kind rank, id)."""
+    rank = literal_column(str(_RANK[kind]), Integer)
+    same_moment = or_(rank < _RANK_AT, and_(rank == _RANK_AT, row_id < _ID_AT))
     # The outer `<=` bounds an index range scan; the OR alone would not.
-    return and_(
-        published_at <= cursor.published_at,
-        or_(published_at < cursor.published_at, same_moment),
-    )
+    return and_(published_at <= _AT, or_(published_at < _AT, same_moment))
+
+
+@lru_cache(maxsize=8)
+def _latest_statement(of: str | None, paged: bool) -> CompoundSelect:
+    """Newest published entries and items (`of`: None, "region" or "commentator" `target`)."""
+    entries = _entry_columns().where(Entry.status == PUBLISHED)
+    items = _item_columns().where(ReportItem.status == PUBLISHED)
+    if paged:
+        entries = entries.where(_older_than("e", Entry.published_at, Entry.id))
+        items = items.where(_older_than("i", ReportItem.published_at, ReportItem.id))
+    if of == "region":
+        # A region holds a good part of the archive: walk the newest first and keep its own.
+        entries = entries.where(
+            select(entry_regions.c.entry_id)
+            .where(entry_regions.c.entry_id == Entry.id, entry_regions.c.region_id == _TARGET)
+            .exists()
+        )
+        items = items.where(
+            select(item_regions.c.item_id)
+            .where(item_regions.c.item_id == ReportItem.id, item_regions.c.region_id == _TARGET)
+            .exists()
+        )
+    elif of == "commentator":
+        # A commentator holds few: check each row against their (short) list of ids.
+        entries = entries.where(
+            Entry.id.in_(
+                select(entry_commentators.c.entry_id).where(
+                    entry_commentators.c.commentator_id == _TARGET
+                )
+            )
+        )
+        items = items.where(
+            ReportItem.id.in_(
+                select(item_commentators.c.item_id).where(
+                    item_commentators.c.commentator_id == _TARGET
+                )
+            )
+        )
+    entries = entries.order_by(Entry.published_at.desc(), Entry.id.desc()).limit(_LIMIT)
+    items = items.order_by(ReportItem.published_at.desc(), ReportItem.id.desc()).limit(_LIMIT)
+    return union_all(select(entries.subquery()), select(items.subquery()))
 
 
 async def latest(
@@ -316,64 +357,29 @@ async def latest(
 ) -> CardPage:
     """Published entries and report items, newest first, optionally of one region or one
     commentator, starting after `before`. One query for the rows, one for their names."""
-    entries = (
-        _entry_columns()
-        .where(Entry.status == PUBLISHED, _older_than(before, "e", Entry.published_at, Entry.id))
-        .order_by(Entry.published_at.desc(), Entry.id.desc())
-        .limit(limit + 1)
-    )
-    items = (
-        _item_columns()
-        .where(
-            ReportItem.status == PUBLISHED,
-            _older_than(before, "i", ReportItem.published_at, ReportItem.id),
-        )
-        .order_by(ReportItem.published_at.desc(), ReportItem.id.desc())
-        .limit(limit + 1)
-    )
-    if region_id is not None:
-        # A region holds a good part of the archive: walk the newest first and keep its own.
-        entries = entries.where(
-            select(entry_regions.c.entry_id)
-            .where(entry_regions.c.entry_id == Entry.id, entry_regions.c.region_id == region_id)
-            .exists()
-        )
-        items = items.where(
-            select(item_regions.c.item_id)
-            .where(item_regions.c.item_id == ReportItem.id, item_regions.c.region_id == region_id)
-            .exists()
-        )
-    if commentator_id is not None:
-        # A commentator holds few: check each row against their (short) list of ids.
-        entries = entries.where(
-            Entry.id.in_(
-                select(entry_commentators.c.entry_id).where(
-                    entry_commentators.c.commentator_id == commentator_id
-                )
-            )
-        )
-        items = items.where(
-            ReportItem.id.in_(
-                select(item_commentators.c.item_id).where(
-                    item_commentators.c.commentator_id == commentator_id
-                )
-            )
-        )
-    both = union_all(select(entries.subquery()), select(items.subquery()))
-    cards = [_card(row) for row in await session.execute(both)]
+    of = "region" if region_id is not None else "commentator" if commentator_id else None
+    values: dict[str, Any] = {"limit": limit + 1, "target": region_id or commentator_id}
+    if before is not None:
+        values |= {
+            "before_at": before.published_at,
+            "before_rank": _RANK[before.kind],
+            "before_id": before.id,
+        }
+    statement = _latest_statement(of, before is not None)
+    cards = [_card(row) for row in await session.execute(statement, values)]
     cards.sort(key=lambda c: (c.published_at, _RANK[c.kind], c.id), reverse=True)
     shown = cards[:limit]
     more = len(cards) > limit
     return CardPage(await with_names(session, shown), shown[-1].cursor if more and shown else None)
 
 
-async def with_names(session: AsyncSession, cards: Sequence[Card]) -> tuple[Card, ...]:
-    """The cards with their commentators and regions filled in, in one query."""
-    ids: dict[str, list[int]] = {}
-    for card in cards:
-        ids.setdefault(card.kind, []).append(card.id)
+@lru_cache(maxsize=4)
+def _names_statement(kinds: tuple[str, ...]) -> CompoundSelect:
+    """Commentators ("p") and regions ("r") of the entries and items whose ids are bound as
+    `e_ids` and `i_ids`."""
     parts: list[Select[Any]] = []
-    for kind, owned in ids.items():
+    for kind in kinds:
+        ids = bindparam(f"{kind}_ids", expanding=True)
         order: ColumnElement[Any]
         if kind == "e":
             people, owner = entry_commentators, entry_commentators.c.entry_id
@@ -381,12 +387,12 @@ async def with_names(session: AsyncSession, cards: Sequence[Card]) -> tuple[Card
             places, place_owner = entry_regions, entry_regions.c.entry_id
         else:
             people, owner = item_commentators, item_commentators.c.item_id
-            order = literal(0)
+            order = literal_column("0", Integer)
             places, place_owner = item_regions, item_regions.c.item_id
         parts.append(
             select(
-                literal(kind, String).label("kind"),
-                literal("p", String).label("role"),
+                literal_column(f"'{kind}'", String).label("kind"),
+                literal_column("'p'", String).label("role"),
                 owner.label("owner"),
                 Commentator.id,
                 Commentator.name,
@@ -395,12 +401,12 @@ async def with_names(session: AsyncSession, cards: Sequence[Card]) -> tuple[Card
                 order.label("sort"),
             )
             .join(Commentator, Commentator.id == people.c.commentator_id)
-            .where(owner.in_(owned))
+            .where(owner.in_(ids))
         )
         parts.append(
             select(
-                literal(kind, String),
-                literal("r", String),
+                literal_column(f"'{kind}'", String),
+                literal_column("'r'", String),
                 place_owner,
                 Region.id,
                 Region.name_en,
@@ -409,25 +415,39 @@ async def with_names(session: AsyncSession, cards: Sequence[Card]) -> tuple[Card
                 Region.position,
             )
             .join(Region, Region.id == places.c.region_id)
-            .where(place_owner.in_(owned))
+            .where(place_owner.in_(ids))
         )
-    found: dict[tuple[str, int], list[Any]] = {}
-    if parts:
-        for row in await session.execute(union_all(*parts)):
-            found.setdefault((row.kind, row.owner), []).append(row)
-    filled = []
+    return union_all(*parts)
+
+
+async def with_names(session: AsyncSession, cards: Sequence[Card]) -> tuple[Card, ...]:
+    """The cards with their commentators and regions filled in, in one query."""
+    ids: dict[str, list[int]] = {}
     for card in cards:
-        rows = sorted(found.get((card.kind, card.id), ()), key=lambda r: (r.sort, r.id))
-        filled.append(
-            replace(
-                card,
-                commentators=tuple(Person(r.id, r.name, r.name_zh) for r in rows if r.role == "p"),
-                regions=tuple(
-                    Place(r.id, r.slug, r.name, r.name_zh) for r in rows if r.role == "r"
-                ),
-            )
+        ids.setdefault(card.kind, []).append(card.id)
+    people: dict[tuple[str, int], list[tuple[int, int, Person]]] = {}
+    places: dict[tuple[str, int], list[tuple[int, int, Place]]] = {}
+    if ids:
+        kinds = tuple(sorted(ids))
+        values = {f"{kind}_ids": ids[kind] for kind in kinds}
+        rows = await session.execute(_names_statement(kinds), values)
+        for kind, role, owner, number, name, name_zh, slug, sort in rows.tuples():
+            if role == "p":
+                people.setdefault((kind, owner), []).append(
+                    (sort, number, Person(number, name, name_zh))
+                )
+            else:
+                places.setdefault((kind, owner), []).append(
+                    (sort, number, Place(number, slug, name, name_zh))
+                )
+    return tuple(
+        replace(
+            card,
+            commentators=tuple(p for *_, p in sorted(people.get((card.kind, card.id), ()))),
+            regions=tuple(p for *_, p in sorted(places.get((card.kind, card.id), ()))),
         )
-    return tuple(filled)
+        for card in cards
+    )
 
 
 async def home(session: AsyncSession, *, reports: int = 10, digests: int = 10) -> Home:
