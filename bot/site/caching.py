@@ -38,8 +38,11 @@ class Freshness:
         if seen is not None and seen[0] == etag:
             self._seen.move_to_end(key)
             return seen[1]
-        # HTTP dates have whole seconds: compare as the client will send it back.
+        # HTTP dates have whole seconds: compare as the client will send it back. A body that
+        # changed within the second of the last one still gets a later date.
         now = self._clock().replace(microsecond=0)
+        if seen is not None and now <= seen[1]:
+            now = seen[1] + dt.timedelta(seconds=1)
         self._seen[key] = (etag, now)
         self._seen.move_to_end(key)
         while len(self._seen) > self._size:

@@ -19,7 +19,7 @@ from typing import cast
 
 from bot.config import Settings
 from bot.editorial.refs import ContentRef, RefKind
-from storage.models import Digest
+from storage.models import DailyReport, Digest, Entry, ReportItem
 
 PERMALINK_PREFIX: dict[RefKind, str] = {
     "e": "/entries/",
@@ -48,6 +48,20 @@ def digest_url(digest: Digest, public_url: str | None) -> str | None:
     if public_url and digest.content_hash is not None:
         return absolute(public_url, permalink(ContentRef("d", digest.id)))
     return digest.link
+
+
+def publication_of(content: Entry | ReportItem | Digest | DailyReport) -> ContentRef:
+    """The publication a piece of content went out in: a report item's report, a digest
+    entry's digest; an article, a report or a digest is its own."""
+    if isinstance(content, ReportItem):
+        return ContentRef("r", content.report_id)
+    if isinstance(content, Entry):
+        return (
+            ContentRef("d", content.digest_id) if content.digest_id else ContentRef("e", content.id)
+        )
+    if isinstance(content, DailyReport):
+        return ContentRef("r", content.id)
+    return ContentRef("d", content.id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,5 +39,8 @@ async def test_etag_and_last_modified_answer_304_until_the_page_changes(
     assert changed.status == 200
     assert "Corrected summary." in await changed.text()
     assert changed.headers["ETag"] != before.headers["ETag"]
+    # Even within the same second (this site's clock stands still), the changed page is dated
+    # later than the copy the client holds.
     stale = await client.get(path, headers={"If-Modified-Since": before.headers["Last-Modified"]})
-    assert stale.status == 304 or "Corrected summary." in await stale.text()
+    assert stale.status == 200
+    assert "Corrected summary." in await stale.text()

@@ -10,8 +10,8 @@ from bot.config import Settings
 from bot.editorial.refs import ContentRef
 from bot.editorial.retraction import retract
 from bot.editorial.stats import publication
-from bot.site import digest_url, tracked_url
-from storage.models import Digest, LinkClick
+from bot.site import digest_url, publication_of, tracked_url
+from storage.models import DailyReport, Digest, Entry, LinkClick, ReportItem
 from tests.site import archive
 from tests.site.conftest import NOW, PUBLIC_URL, RunningSite
 
@@ -54,6 +54,14 @@ def test_links_are_tracked_only_with_a_public_address_and_tracking_on() -> None:
     assert tracked_url(on, report, ContentRef("i", 46), source) != link
     assert tracked_url(on, report, item, None) is None
     assert tracked_url(on, report, item, "tg://resolve") == "tg://resolve"
+
+
+def test_content_goes_out_in_its_publication() -> None:
+    assert publication_of(ReportItem(id=45, report_id=7)) == ContentRef("r", 7)
+    assert publication_of(Entry(id=12, digest_id=3)) == ContentRef("d", 3)
+    assert publication_of(Entry(id=12, digest_id=None)) == ContentRef("e", 12)
+    assert publication_of(DailyReport(id=7)) == ContentRef("r", 7)
+    assert publication_of(Digest(id=3)) == ContentRef("d", 3)
 
 
 async def test_a_click_is_counted_and_redirects_to_the_source(running_site: RunningSite) -> None:
