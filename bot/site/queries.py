@@ -17,10 +17,12 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     CompoundSelect,
     Integer,
     Select,
+    SQLColumnExpression,
     String,
     Text,
     and_,
@@ -309,7 +311,8 @@ def _older_than(kind: str, published_at: Any, row_id: Any) -> ColumnElement[bool
 @lru_cache(maxsize=8)
 def _latest_statement(of: str | None, paged: bool) -> CompoundSelect:
     """Newest published entries and items (`of`: None, "region" or "commentator" `target`)."""
-    entry_status, item_status = Entry.status, ReportItem.status
+    entry_status: SQLColumnExpression[str] = Entry.status
+    item_status: SQLColumnExpression[str] = ReportItem.status
     if of == "commentator":
         # A commentator holds few rows: start from their ids and sort those. `status || ''`
         # keeps SQLite (which keeps no statistics to know better) from walking the whole
@@ -384,7 +387,7 @@ def _names_statement(kinds: tuple[str, ...]) -> CompoundSelect:
     `e_ids` and `i_ids`."""
     parts: list[Select[Any]] = []
     for kind in kinds:
-        ids = bindparam(f"{kind}_ids", expanding=True)
+        ids: BindParameter[list[int]] = bindparam(f"{kind}_ids", expanding=True)
         order: ColumnElement[Any]
         if kind == "e":
             people, owner = entry_commentators, entry_commentators.c.entry_id
