@@ -100,19 +100,20 @@ class Stack:
         await self._refuse_real_subscribers(session_factory)
         await self.emulator.start(port=self.port)
         self._emulator_started = True
+        # The website too (on PORT, or a free port); it is the public address unless PUBLIC_URL
+        # says otherwise, so tracked links in messages lead to it.
+        listening = site.listen("127.0.0.1", self.settings.port or 0)
+        site_url = f"http://127.0.0.1:{listening.getsockname()[1]}"
         settings = self.settings.model_copy(
             update={
                 "telegram_bot_token": self.emulator.token,
                 "telegram_api_url": self.emulator.base_url,
+                "public_url": self.settings.public_url or site_url,
             }
         )
         self._services = Services(settings, self.engine, session_factory, clock=self.clock)
+        self.site_url = await site.start(self._services, sock=listening)
         await self._restore_chats(session_factory)
-        # The website too (on PORT, or a free port), and it is the public address unless
-        # PUBLIC_URL says otherwise, so tracked links in messages lead to it.
-        self.site_url = await site.start(self._services, host="127.0.0.1", port=settings.port or 0)
-        if settings.public_url is None:
-            self._services.settings = settings.model_copy(update={"public_url": self.site_url})
 
         from bot.app import build_application
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 
 from aiohttp import web
 
@@ -19,15 +20,34 @@ def build_app(services: Services) -> web.Application:
     return app
 
 
-async def start(services: Services, *, host: str = "0.0.0.0", port: int | None = None) -> str:
-    """Serve the site on `port` (else `PORT`; 0 picks a free port); returns its local address."""
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to `port` (0: a free one), for a caller that must know the address
+    before the site starts (the sandbox makes it the public address)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    return sock
+
+
+async def start(
+    services: Services,
+    *,
+    host: str = "0.0.0.0",
+    port: int | None = None,
+    sock: socket.socket | None = None,
+) -> str:
+    """Serve the site on `sock`, or on `port` (else `PORT`; 0 picks a free port); returns its
+    local address."""
     chosen = services.settings.port if port is None else port
-    if chosen is None:
+    if sock is None and chosen is None:
         raise ValueError("PORT is not set")
     runner = web.AppRunner(build_app(services), access_log=None)
     await runner.setup()
     try:
-        await web.TCPSite(runner, host, chosen).start()
+        if sock is not None:
+            await web.SockSite(runner, sock).start()
+        else:
+            await web.TCPSite(runner, host, chosen).start()
     except BaseException:
         await runner.cleanup()
         raise
