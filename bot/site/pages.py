@@ -43,6 +43,8 @@ FEED_SIZE = 30
 REGIONS_TTL = 300.0
 SEARCH_SIZE = 20
 _SEARCH_TYPES = {"entry": "e", "item": "i", "digest": "d"}
+# A permalink shows published content, and says so when it was withdrawn; anything else is 404.
+_SHOWN = (ContentStatus.PUBLISHED, ContentStatus.RETRACTED)
 
 
 def environment() -> jinja2.Environment:
@@ -228,7 +230,7 @@ class Site:
         number = _id(request)
         async with self.reader() as session:
             card = await load(session, number) if number else None
-        if card is None or card.status not in (ContentStatus.PUBLISHED, ContentStatus.RETRACTED):
+        if card is None or card.status not in _SHOWN:
             return self._not_found(request)
         if card.status == ContentStatus.RETRACTED:
             return self._withdrawn(request, kind, card.retracted_at)
@@ -363,9 +365,6 @@ class Site:
         if target is None:
             return self._not_found(request)
         raise web.HTTPFound(target, headers={"Cache-Control": "no-store"})
-
-
-_SHOWN = (ContentStatus.PUBLISHED, ContentStatus.RETRACTED)
 
 
 @functools.cache
