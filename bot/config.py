@@ -47,6 +47,15 @@ class Settings(BaseSettings):
     # The HTTP server (webhook, /healthz, pages): served in webhook mode or when PORT is set.
     port: int | None = Field(default=None, ge=0, le=65535)
     web_host: str = "0.0.0.0"
+    # The public website (bot.site): served on PORT when it is set; PUBLIC_URL is its external
+    # address (links in messages, feeds). Unset PORT: no site outside webhook mode.
+    public_url: str | None = None
+    # Links in pushed messages go through PUBLIC_URL/r/<token> to count clicks (no user
+    # identity) when PUBLIC_URL is set; CLICK_TRACKING=false turns that off.
+    click_tracking: bool = True
+    # Signs tracked links; defaults to one derived from the bot token. Set it to keep links
+    # valid across a token change.
+    click_secret: str | None = None
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -150,6 +159,20 @@ class Settings(BaseSettings):
     @property
     def web_port(self) -> int:
         return DEFAULT_WEB_PORT if self.port is None else self.port
+
+    @field_validator("public_url")
+    @classmethod
+    def _check_public_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL such as https://digest.example.org")
+        return value
+
+    @property
+    def tracks_clicks(self) -> bool:
+        return self.public_url is not None and self.click_tracking
 
     @property
     def bot_base_url(self) -> str:

@@ -74,8 +74,9 @@ from bot.editorial.scheduling import editor_timezone, example_time, publish_due
 from bot.editorial.when import BadTime, parse_when
 from bot.i18n import t
 from bot.ingest.fetch import fetcher_for
-from bot.render import Rendered, esc, plain_text
+from bot.render import Rendered, esc, join_within, plain_text
 from bot.render import editor as render
+from bot.render import stats as render_stats
 from bot.services import get_services
 from handlers.scope import Scope
 
@@ -443,10 +444,35 @@ async def _open_button(scope: Scope, ref: ContentRef) -> None:
 
 
 async def stats_command(scope: Scope) -> None:
+    """/stats: the overview and the last publications; /stats r7: one publication."""
+    if scope.args.strip():
+        await _publication_stats(scope, scope.args.strip().split()[0])
+        return
     async with scope.unit() as session:
         zone = await _zone(scope, session)
         numbers = await stats.collect(session, scope.services.clock(), zone)
-    await scope.reply(render.stats(scope.language, numbers))
+        recent = await stats.recent_publications(session)
+    overview = render.stats(scope.language, numbers)
+    text = join_within([overview.text, "", render_stats.recent(scope.language, recent)])
+    await scope.reply(Rendered(text))
+
+
+async def _publication_stats(scope: Scope, text: str) -> None:
+    try:
+        ref = ContentRef.parse(text)
+    except BadRef:
+        await scope.reply(Rendered(t(scope.language, "stats.pub.bad_ref")))
+        return
+    async with scope.unit() as session:
+        zone = await _zone(scope, session)
+        numbers = await stats.publication(session, ref)
+    if numbers is None:
+        await scope.reply(Rendered(t(scope.language, "stats.pub.not_found", ref=esc(ref))))
+        return
+    tracking = scope.services.settings.tracks_clicks
+    await scope.reply(
+        render_stats.publication(scope.language, numbers, timezone=zone, tracking=tracking)
+    )
 
 
 async def audit_command(scope: Scope) -> None:

@@ -177,10 +177,6 @@ class Digest(Base):
 
     __tablename__ = "digests"
 
-    # SQLite AUTOINCREMENT: an id is never given again after its row is deleted (a discarded
-    # draft's id would otherwise name the next one, in the audit log and in old buttons).
-    __table_args__ = {"sqlite_autoincrement": True}
-
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(Text)
     month: Mapped[str | None] = mapped_column(String(7))  # "YYYY-MM"
@@ -199,13 +195,20 @@ class Digest(Base):
 
     entries: Mapped[list[Entry]] = relationship(back_populates="digest")
 
+    __table_args__ = (
+        # The public site lists the newest published first (bot.site.queries).
+        Index("ix_digests_published", "status", "published_at", "id"),
+        # SQLite AUTOINCREMENT: an id is never given again after its row is deleted (a
+        # discarded draft's id would otherwise name the next one, in the audit log and in old
+        # buttons).
+        {"sqlite_autoincrement": True},
+    )
+
 
 class Entry(Base):
     """A curated entry: one commentary (from a digest) or a single article or post."""
 
     __tablename__ = "entries"
-
-    __table_args__ = {"sqlite_autoincrement": True}  # ids never reused (see Digest)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16), default="digest")  # digest | article
@@ -237,13 +240,18 @@ class Entry(Base):
         secondary=entry_commentators, order_by=entry_commentators.c.position
     )
 
+    # The public site: newest published first (home, regions, feeds), a digest's entries.
+    __table_args__ = (
+        Index("ix_entries_published", "status", "published_at", "id"),
+        Index("ix_entries_digest_listing", "digest_id", "status", "position"),
+        {"sqlite_autoincrement": True},  # ids never reused (see Digest)
+    )
+
 
 class DailyReport(Base):
     """A daily press review of English-language media on China."""
 
     __tablename__ = "daily_reports"
-
-    __table_args__ = {"sqlite_autoincrement": True}  # ids never reused (see Digest)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     date: Mapped[dt.date] = mapped_column(Date, index=True)
@@ -262,11 +270,14 @@ class DailyReport(Base):
         back_populates="report", order_by="ReportItem.position", cascade="all, delete-orphan"
     )
 
+    __table_args__ = (
+        Index("ix_daily_reports_published", "status", "published_at", "id"),
+        {"sqlite_autoincrement": True},  # ids never reused (see Digest)
+    )
+
 
 class ReportItem(Base):
     __tablename__ = "report_items"
-
-    __table_args__ = {"sqlite_autoincrement": True}  # ids never reused (see Digest)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(
@@ -288,6 +299,12 @@ class ReportItem(Base):
     report: Mapped[DailyReport] = relationship(back_populates="items")
     regions: Mapped[list[Region]] = relationship(secondary=item_regions, order_by=Region.position)
     commentators: Mapped[list[Commentator]] = relationship(secondary=item_commentators)
+
+    __table_args__ = (
+        Index("ix_report_items_published", "status", "published_at", "id"),
+        Index("ix_report_items_report_listing", "report_id", "status", "position"),
+        {"sqlite_autoincrement": True},  # ids never reused (see Digest)
+    )
 
 
 class Subscriber(Base):
@@ -454,6 +471,26 @@ class SummaryItem(Base):
 
     # /retract looks summaries up by content; the primary key serves lookups by run.
     __table_args__ = (Index("ix_summary_items_content", "content_type", "content_id"),)
+
+
+class LinkClick(Base):
+    """One click on a tracked link of a pushed message (`PUBLIC_URL/r/<token>`): which
+    publication and item it was for, and when. Nothing about who clicked."""
+
+    __tablename__ = "link_clicks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Content refs as editors write them (bot.editorial.refs): r7 + i45, d3 + e12, d3 alone.
+    publication_kind: Mapped[str] = mapped_column(String(1))
+    publication_id: Mapped[int]
+    item_kind: Mapped[str | None] = mapped_column(String(1))
+    item_id: Mapped[int | None]
+    clicked_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    # /stats counts a publication's clicks by item.
+    __table_args__ = (
+        Index("ix_link_clicks_publication", "publication_kind", "publication_id", "item_id"),
+    )
 
 
 class Editor(Base):

@@ -111,6 +111,8 @@ class Sandbox:
 
     async def start(self) -> None:
         await self.stack.start(ready_timeout=self.reply_timeout)
+        if self.stack.site_url:
+            self.note(f"Website: {self.stack.site_url}")
         for user in self.emulator.users.values():  # restored from earlier sessions
             self.screen.names[user.id] = user.first_name
         self._become(identities.FIRST_USER)

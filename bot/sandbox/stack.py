@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.emulator import TelegramEmulator
 from bot.sandbox import identities
 from bot.services import Services, system_clock
+from bot.site import serve as site
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
 from storage.models import (
@@ -77,6 +78,7 @@ class Stack:
         self._emulator_started = False
         self._initialized = False
         self._post_init_done = False
+        self.site_url: str | None = None
 
     @property
     def services(self) -> Services:
@@ -98,13 +100,19 @@ class Stack:
         await self._refuse_real_subscribers(session_factory)
         await self.emulator.start(port=self.port)
         self._emulator_started = True
+        # The website too (on PORT, or a free port); it is the public address unless PUBLIC_URL
+        # says otherwise, so tracked links in messages lead to it.
+        listening = site.listen("127.0.0.1", self.settings.port or 0)
+        site_url = f"http://127.0.0.1:{listening.getsockname()[1]}"
         settings = self.settings.model_copy(
             update={
                 "telegram_bot_token": self.emulator.token,
                 "telegram_api_url": self.emulator.base_url,
+                "public_url": self.settings.public_url or site_url,
             }
         )
         self._services = Services(settings, self.engine, session_factory, clock=self.clock)
+        self.site_url = await site.start(self._services, sock=listening)
         await self._restore_chats(session_factory)
 
         from bot.app import build_application
@@ -142,6 +150,8 @@ class Stack:
                 if self._post_init_done and app.post_shutdown is not None:
                     await app.post_shutdown(app)
             self._application = None
+        if self._services is not None:
+            await site.stop(self._services)
         if self._emulator_started:
             await self.emulator.stop()
             self._emulator_started = False

@@ -5,8 +5,9 @@ Add a feature's `RouteHook` (`add_routes(app, services)`) to the list below.
 
 from __future__ import annotations
 
+from bot.site.pages import add_routes as site_routes
 from bot.web.server import RouteHook
 
 
 def feature_routes() -> list[RouteHook]:
-    return []
+    return [site_routes]  # the public website: pages, feeds, tracked links
