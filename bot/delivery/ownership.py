@@ -1,7 +1,10 @@
-"""One process owns the scheduler (and, on SQLite, the outbox sender).
+"""One process owns the outbox sender and the scheduler: the owner lock.
 
 PostgreSQL: a session-level advisory lock held on a connection kept open for the process's
-life; it is released by the server if the process dies, so another instance takes over.
+life. The server releases it the moment that connection ends (the process died, or the
+connection was cut), so a standby takes over at its next try, within a heartbeat. The owner
+checks its connection at every heartbeat (`still_held`) and steps down when it is gone, as the
+lock then is too.
 SQLite: an exclusive `flock` on a file next to the database (released by the OS when the
 process dies); an in-memory database has no other process to share with.
 """
@@ -13,7 +16,7 @@ import fcntl
 import os
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -38,19 +41,20 @@ class OwnerLock:
         if self.held:
             return True
         if self.engine.dialect.name == "postgresql":
-            connection = await self.engine.connect()
-            try:
-                await connection.execution_options(isolation_level="AUTOCOMMIT")
-                got = await connection.scalar(
-                    text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_KEY}
-                )
-            except BaseException:
-                await connection.close()
-                raise
-            if got:
+            # A standby keeps its connection between tries: one every heartbeat.
+            if self._connection is None:
+                connection = await self.engine.connect()
+                try:
+                    await connection.execution_options(isolation_level="AUTOCOMMIT")
+                except BaseException:
+                    await connection.close()
+                    raise
                 self._connection = connection
-            else:
-                await connection.close()
+            try:
+                got = await self._connection.scalar(select(func.pg_try_advisory_lock(ADVISORY_KEY)))
+            except BaseException:
+                await self._close()
+                raise
             self.held = bool(got)
             return self.held
         path = self._lock_path()
@@ -67,15 +71,31 @@ class OwnerLock:
         self.held = True
         return True
 
-    async def release(self) -> None:
+    async def still_held(self) -> bool:
+        """False when the lock was lost: its PostgreSQL connection is gone."""
+        if not self.held:
+            return False
+        if self._connection is None:
+            return True  # a file lock lasts as long as the process
+        try:
+            await self._connection.scalar(select(1))
+        except Exception:  # noqa: BLE001 - any failure means the session, and its lock, is gone
+            await self._close()
+            self.held = False
+            return False
+        return True
+
+    async def _close(self) -> None:
         if self._connection is not None:
-            with contextlib.suppress(Exception):
-                await self._connection.execute(
-                    text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_KEY}
-                )
             with contextlib.suppress(Exception):
                 await self._connection.close()
             self._connection = None
+
+    async def release(self) -> None:
+        if self._connection is not None and self.held:
+            with contextlib.suppress(Exception):
+                await self._connection.scalar(select(func.pg_advisory_unlock(ADVISORY_KEY)))
+        await self._close()
         if self._fd is not None:
             with contextlib.suppress(OSError):
                 fcntl.flock(self._fd, fcntl.LOCK_UN)

@@ -11,9 +11,11 @@ enough to hide 100 ms of latency at any rate, few enough that the HTTP pool (siz
 `runtime.configure_builder`) never runs dry (python-telegram-bot issue #3087) and that a stop
 leaves little in the air.
 
-Stopping (cancellation or `stop()`): rows whose request has not started go back to pending
-untouched; requests already sent are awaited and recorded. See `bot.delivery.outbox` for rows a
-dead process leaves in doubt.
+Stopping (the task cancelled: SIGTERM, the process losing the owner lock): rows whose request
+has not started go back to pending untouched; requests already sent are awaited (up to
+`drain_timeout`) and recorded. Every claim carries this process's sender id; see
+`bot.delivery.senders` for rows a dead process leaves in doubt. A database error while claiming
+is logged and the claim retried; the results of sends are kept in memory until they are written.
 
 Outcomes:
 - accepted: sent, with Telegram's message id;
@@ -77,6 +79,11 @@ async def _uncancellable(coro: Any) -> Any:
     except asyncio.CancelledError:
         await asyncio.wait({task})
         raise
+
+
+def _put_back(row: outbox.QueuedRow) -> dict[str, Any]:
+    """A claimed row whose request never left: pending again, the attempt not counted."""
+    return {"status": DeliveryStatus.PENDING, "attempts": row.attempts - 1, "updated_at": utcnow()}
 
 
 def backoff(attempts: int) -> float:
@@ -175,6 +182,8 @@ class OutboxSender:
         # sleeps in steps of up to 100 ms, a stall a paced sender cannot afford.
         self.write_lock = write_lock or contextlib.nullcontext()
         self.stats = SenderStats()
+        # This process's `Sender` row (bot.delivery.senders), recorded on every row it claims.
+        self.sender_id: int | None = None
         self._wake = asyncio.Event()
         self._room = asyncio.Event()
         self._tasks: dict[int, tuple[asyncio.Task[None], outbox.QueuedRow]] = {}
@@ -197,10 +206,6 @@ class OutboxSender:
     # ---------------------------------------------------------------------------- loop
 
     async def run(self) -> None:
-        async with self.write_lock, self.session_factory() as session, session.begin():
-            recovered = await _uncancellable(outbox.recover_in_doubt(session))
-        if recovered:
-            log.warning("outbox: %d rows were in doubt after a stop; resending them", recovered)
         flusher = asyncio.create_task(self._flush_loop(), name="outbox-flush")
         heap.hold()  # full garbage collections stay short while we send (see `heap`)
         try:
@@ -215,7 +220,13 @@ class OutboxSender:
                     # Shielded: a stop must not cut a claim between its commit and the tasks
                     # that send (or put back) what it claimed.
                     self._claiming = asyncio.ensure_future(self._claim_and_start(room))
-                    started = await asyncio.shield(self._claiming)
+                    try:
+                        started = await asyncio.shield(self._claiming)
+                    except Exception as exc:  # noqa: BLE001 - the database went away: retry
+                        self._claiming = None
+                        log.warning("outbox: could not claim rows, retrying: %s", exc)
+                        await asyncio.sleep(self.poll_interval)
+                        continue
                     self._claiming = None
                 self._note_busy(bool(self._tasks))
                 if started and started >= room // 2:
@@ -267,15 +278,20 @@ class OutboxSender:
             picked, deferred, dead = self._pick(queued, room, now)
             await outbox.defer(session, deferred)
             await outbox.cancel(session, dead, "the subscriber is not active")
-            won = await outbox.claim(session, [row.id for row in picked])
+            won = await outbox.claim(session, [row.id for row in picked], self.sender_id)
         self.stats.cancelled += len(dead)
         rows = [row for row in picked if row.id in won]
         if not rows:
             return 0
         for row in rows:
             row.attempts += 1
-        async with self.session_factory() as session:
-            ready = await prepare(session, rows)
+        try:
+            async with self.session_factory() as session:
+                ready = await prepare(session, rows)
+        except BaseException:
+            for row in rows:  # claimed, never sent: back to pending as soon as we can write
+                self._outcomes.append(_Outcome(row, _put_back(row)))
+            raise
         self.stats.batches += 1
         self.stats.claimed += len(rows)
         for row in rows:
@@ -348,16 +364,7 @@ class OutboxSender:
             )
         except asyncio.CancelledError:
             if row.id not in self._started:
-                self._record(
-                    _Outcome(
-                        row,
-                        {
-                            "status": DeliveryStatus.PENDING,
-                            "attempts": row.attempts - 1,
-                            "updated_at": utcnow(),
-                        },
-                    )
-                )
+                self._record(_Outcome(row, _put_back(row)))
                 self.stats.released += 1
             raise
         except Exception as exc:  # noqa: BLE001 - every failure is recorded on its row

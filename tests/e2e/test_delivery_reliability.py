@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
-from bot.delivery import notify_published, outbox
+from bot.delivery import notify_published, outbox, senders
 from bot.delivery.runtime import DeliveryRuntime
 from bot.publishing import publish
 from storage.models import Delivery, Subscriber
@@ -112,7 +112,7 @@ async def test_after_a_crash_requests_in_doubt_are_resent_once(running_bot: Runn
     assert in_doubt > 0
 
     async with bot.session_factory() as s, s.begin():
-        assert await outbox.recover_in_doubt(s, older_than=dt.timedelta(0)) == in_doubt
+        assert await senders.recover_all_but(s, -1) == in_doubt
     runtime.sender = type(sender)(
         bot.session_factory,
         bot.application.bot,
