@@ -121,6 +121,7 @@ class DeliveryRuntime:
         self.feeder_task: asyncio.Task[None] | None = None
         self._watch_task: asyncio.Task[None] | None = None
         self._failing: str | None = None
+        self._taken_over = False  # owner, with earlier claims recovered and the scheduler on
 
     @property
     def sending(self) -> bool:
@@ -196,28 +197,34 @@ class DeliveryRuntime:
         )
 
     async def _keep_or_take_ownership(self) -> None:
-        if self.owner.held:
-            if await self.owner.still_held():
-                if not self.sending:
-                    self.start_sender()  # it stopped on an error: run it again
-                return
+        if self.owner.held and not await self.owner.still_held():
             log.warning("lost the owner lock (its database connection is gone); standing by")
             await self._step_down()
-        if self.sender_id is None or not await self.owner.try_acquire():
-            return
-        # Only the owner sends: whatever another sender left claimed is in doubt.
-        async with self.write_lock, self.session_factory() as session, session.begin():
-            recovered = await senders.recover_all_but(session, self.sender_id)
-        if recovered:
-            log.warning("outbox: %d rows were in doubt after a stop; resending them", recovered)
-        log.info("this process sends the outbox and runs the scheduler")
-        self.scheduler = SummaryScheduler(self.services)
-        self.scheduler.start()
-        self.start_sender()
+        if not self.owner.held:
+            if self.sender_id is None or not await self.owner.try_acquire():
+                return
+            self._taken_over = False
+        if not self._taken_over:
+            # Only the owner sends, and its sender is not running yet: every row still claimed
+            # is in doubt, this process's own from before a step-down included. Results of
+            # that earlier run still in memory are written first.
+            await self.sender.flush()
+            async with self.write_lock, self.session_factory() as session, session.begin():
+                recovered = await senders.recover_all_but(session, None)
+            if recovered:
+                log.warning("outbox: %d rows were in doubt after a stop; resending them", recovered)
+            log.info("this process sends the outbox and runs the scheduler")
+            self.scheduler = SummaryScheduler(self.services)
+            self.scheduler.start()
+            self._taken_over = True
+        if not self.sending:
+            self.start_sender()  # first start, or it stopped on an error
 
     async def _step_down(self) -> None:
         await self.stop_sender()
-        self.scheduler.shutdown()
+        if self._taken_over:
+            self.scheduler.shutdown()
+        self._taken_over = False
         await self.owner.release()
 
     async def stop(self) -> None:

@@ -249,7 +249,13 @@ class OutboxSender:
             await flusher
         if self._flushing is not None and not self._flushing.done():
             await asyncio.wait({self._flushing})
-        await self._flush()
+        for attempt in range(3):  # the database may be back in a moment (a dropped connection)
+            try:
+                await self._flush()
+                return
+            except Exception:  # noqa: BLE001 - kept in memory; written by the next run
+                log.warning("outbox: could not record send results (attempt %d)", attempt + 1)
+                await asyncio.sleep(0.5)
 
     def _note_busy(self, busy: bool) -> None:
         """Sends in flight or not; the moment the outbox drains suits a full garbage
@@ -432,6 +438,11 @@ class OutboxSender:
                 except Exception:  # noqa: BLE001 - keep the outcomes and try again
                     log.exception("outbox: could not record send results; retrying")
                     await asyncio.sleep(1.0)
+
+    async def flush(self) -> None:
+        """Write the results still in memory (left by a run whose last write failed)."""
+        if self._flushing is None or self._flushing.done():
+            await self._flush()
 
     async def _flush(self) -> None:
         outcomes, self._outcomes = self._outcomes, []

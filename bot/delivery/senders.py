@@ -29,7 +29,7 @@ import datetime as dt
 import os
 import socket
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, false, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery import outbox
@@ -91,13 +91,13 @@ async def recover_dead(
 
 
 async def recover_all_but(
-    session: AsyncSession, sender_id: int, *, now: dt.datetime | None = None
+    session: AsyncSession, sender_id: int | None, *, now: dt.datetime | None = None
 ) -> int:
-    """A new owner: every claim made by another sender is in doubt (only the owner sends)."""
+    """A new owner: every claim made by another sender (any sender, for None) is in doubt,
+    as only the owner sends."""
     now = now or utcnow()
-    return await outbox.recover_in_doubt(
-        session, keep=select(Sender.id).where(Sender.id == sender_id), unclaimed_before=now, now=now
-    )
+    keep = select(Sender.id).where(Sender.id == sender_id if sender_id is not None else false())
+    return await outbox.recover_in_doubt(session, keep=keep, unclaimed_before=now, now=now)
 
 
 async def retire(session: AsyncSession, sender_id: int) -> None:
