@@ -9,7 +9,8 @@ mean 1,000 commits a second.
 How many rows are claimed at once is bounded by `concurrency` (about half a second of sends):
 enough to hide 100 ms of latency at any rate, few enough that the HTTP pool (sized from it in
 `runtime.configure_builder`) never runs dry (python-telegram-bot issue #3087) and that a stop
-leaves little in the air.
+leaves little in the air. While the event loop runs late (too little CPU for the full rate) the
+window shrinks, so replies to users stay fast (`bot.delivery.looplag`).
 
 Stopping (the task cancelled: SIGTERM, the process losing the owner lock): rows whose request
 has not started go back to pending untouched; requests already sent are awaited (up to
@@ -51,6 +52,7 @@ from telegram.warnings import PTBUserWarning
 from bot.delivery import heap, outbox
 from bot.delivery.http import AiohttpRequest
 from bot.delivery.limiter import FloodLimiter, RateLimitArgs
+from bot.delivery.looplag import LoopLag, SendWindow
 from bot.delivery.migration import move_chat
 from bot.delivery.prepare import Outgoing, prepare
 from bot.scheduling import quiet_until
@@ -174,6 +176,9 @@ class OutboxSender:
         self.limiter = limiter
         self.clock = clock
         self.concurrency = max(1, concurrency)
+        # The requests in flight shrink while the event loop runs late (see `looplag`).
+        self.lag = LoopLag()
+        self.window = SendWindow(self.concurrency)
         self.paid_broadcast = paid_broadcast
         self.poll_interval = poll_interval
         self.flush_interval = flush_interval
@@ -208,11 +213,13 @@ class OutboxSender:
     async def run(self) -> None:
         flusher = asyncio.create_task(self._flush_loop(), name="outbox-flush")
         heap.hold()  # full garbage collections stay short while we send (see `heap`)
+        self.lag.start()
         try:
             while True:
-                room = self.concurrency - len(self._tasks)
+                window = self.window.update(self.lag.late)
+                room = window - len(self._tasks)
                 started = 0
-                if room >= max(1, self.concurrency // 3) or not self._tasks:
+                if room >= max(1, window // 3) or not self._tasks:
                     halt = self.limiter.global_halt_in()
                     if halt > 0:
                         await asyncio.sleep(halt)
@@ -234,6 +241,7 @@ class OutboxSender:
                 await self._idle(room_only=bool(started))
         finally:
             try:
+                self.lag.stop()
                 await self._wind_down(flusher)
             finally:
                 heap.release()
@@ -280,6 +288,7 @@ class OutboxSender:
     async def _claim_and_start(self, room: int) -> int:
         now = self.clock()
         async with self.write_lock, self.session_factory() as session, session.begin():
+            await outbox.bookkeeping(session)
             queued = await outbox.candidates(session, now, scan=room * 4 + 20)
             picked, deferred, dead = self._pick(queued, room, now)
             await outbox.defer(session, deferred)
@@ -450,6 +459,7 @@ class OutboxSender:
             return
         try:
             async with self.write_lock, self.session_factory() as session, session.begin():
+                await outbox.bookkeeping(session)
                 await outbox.write_results(
                     session, [{"id": o.row.id, **o.change} for o in outcomes]
                 )
