@@ -217,8 +217,10 @@ class DeliveryRuntime:
             self.scheduler = SummaryScheduler(self.services)
             self.scheduler.start()
             self._taken_over = True
-        if not self.sending:
-            self.start_sender()  # first start, or it stopped on an error
+            self.start_sender()
+        elif self.sender_task is not None and self.sender_task.done():
+            log.warning("outbox: the sender stopped unexpectedly; starting it again")
+            self.start_sender()
 
     async def _step_down(self) -> None:
         await self.stop_sender()
