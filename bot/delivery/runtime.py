@@ -41,6 +41,7 @@ from bot.services import Services
 log = logging.getLogger(__name__)
 
 INTERACTIVE_CONNECTIONS = 64
+STOP_BEAT_TIMEOUT = 10.0  # seconds a stop waits for a heartbeat under way
 FREE_BROADCAST_LIMIT = 30  # above this, outbox sends are paid broadcasts (allow_paid_broadcast)
 
 
@@ -122,6 +123,7 @@ class DeliveryRuntime:
         self._watch_task: asyncio.Task[None] | None = None
         self._failing: str | None = None
         self._taken_over = False  # owner, with earlier claims recovered and the scheduler on
+        self._stopping = asyncio.Event()
 
     @property
     def sending(self) -> bool:
@@ -156,9 +158,15 @@ class DeliveryRuntime:
         self._watch_task = asyncio.create_task(self._watch(), name="sender-heartbeat")
 
     async def _watch(self) -> None:
+        # Not cancelled by `stop`: a beat is never cut half-way (a claim being recovered, the
+        # lock being taken); the stop waits for it instead.
         while True:
-            await asyncio.sleep(self.heartbeat)
-            await self.beat()
+            try:
+                await asyncio.wait_for(self._stopping.wait(), self.heartbeat)
+            except TimeoutError:
+                await self.beat()
+            else:
+                return
 
     async def beat(self) -> None:
         """One heartbeat: refresh this sender's row, put back dead senders' claims, keep or
@@ -230,7 +238,14 @@ class DeliveryRuntime:
         await self.owner.release()
 
     async def stop(self) -> None:
-        for task in (self._watch_task, self.fanout_task, self.feeder_task):
+        self._stopping.set()
+        if self._watch_task is not None:
+            _, hung = await asyncio.wait({self._watch_task}, timeout=STOP_BEAT_TIMEOUT)
+            for task in hung:  # the database does not answer: stop anyway
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        for task in (self.fanout_task, self.feeder_task):
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
