@@ -121,6 +121,7 @@ async def test_a_bot_killed_twice_mid_fan_out_delivers_everything_after_restarts
     assert emulator.counters.too_many_requests == 0
 
 
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)  # the drain is the same on both
 @pytest.mark.emulator(**LIMITS)
 async def test_sigterm_mid_fan_out_finishes_what_is_in_flight_and_loses_nothing(
     db: Database, emulator: TelegramEmulator, processes: Callable[..., Awaitable[BotProcess]]
