@@ -241,10 +241,10 @@ class DeliveryRuntime:
         self._stopping.set()
         if self._watch_task is not None:
             _, hung = await asyncio.wait({self._watch_task}, timeout=STOP_BEAT_TIMEOUT)
-            for task in hung:  # the database does not answer: stop anyway
-                task.cancel()
+            for beat in hung:  # the database does not answer: stop anyway
+                beat.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
-                    await task
+                    await beat
         for task in (self.fanout_task, self.feeder_task):
             if task is not None:
                 task.cancel()
