@@ -2,11 +2,13 @@
 
     python bench/fanout.py --subscribers 600 --limit 30
     python bench/fanout.py --subscribers 10000 --limit 1000
+    python bench/fanout.py --subscribers 10000 --limit 1000 --database-url postgresql://postgres@127.0.0.1:5432/postgres
 
 The emulator runs in its own process (its CPU is Telegram's, not ours) with `--latency-ms` on
 every request and flood limits at L messages/s. The bot is the real thing: build_application,
 the fan-out poller, matching, the outbox, the sender and the shared rate limiter, on a fresh
-SQLite file (or `--database-url`). The report has five items, one per region, and subscriber i
+SQLite file (or, with `--database-url postgresql://...`, a throwaway database on that server,
+dropped afterwards: bench/pgdb.py). The report has five items, one per region, and subscriber i
 follows region i % 5, so everyone gets exactly one message.
 
 Then the baseline: the same N messages sent with python-telegram-bot's AIORateLimiter (overall
@@ -35,6 +37,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import pgdb  # noqa: E402  (bench/ is on sys.path when a benchmark runs)
 
 FIRST_USER = 1_000_000
 # People who send /help while we measure reply times: a fresh one per command, so a reply never
@@ -271,8 +275,12 @@ async def main() -> None:
     parser.add_argument("--subscribers", type=int, default=600)
     parser.add_argument("--limit", type=int, default=30)
     parser.add_argument("--latency-ms", type=float, default=100.0)
-    parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
-    parser.add_argument("--asks", type=int, default=8, help="/help commands timed, idle and busy")
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="default: a fresh SQLite file; postgresql://...: a throwaway database on that server",
+    )
+    parser.add_argument("--asks", type=int, default=20, help="/help commands timed, idle and busy")
     parser.add_argument("--no-baseline", action="store_true")
     args = parser.parse_args()
     emulator = Emulator(
@@ -287,8 +295,16 @@ async def main() -> None:
     )
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            url = args.database_url or f"sqlite+aiosqlite:///{os.path.join(tmp, 'bench.sqlite3')}"
-            ours = await run_ours(emulator, args, url)
+            if args.database_url and args.database_url.startswith("postgres"):
+                # A throwaway database on that server, dropped afterwards.
+                url = await pgdb.create_database(args.database_url)
+            else:
+                url = args.database_url or f"sqlite+aiosqlite:///{os.path.join(tmp, 'b.sqlite3')}"
+            try:
+                ours = await run_ours(emulator, args, url)
+            finally:
+                if url.startswith("postgres"):
+                    await pgdb.drop_database(url)
         baseline = None if args.no_baseline else await run_baseline(emulator, args)
     finally:
         emulator.stop()

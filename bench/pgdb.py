@@ -10,27 +10,33 @@ POSTGRES_ADMIN_URL = os.environ.get(
 )
 
 
-def _admin() -> str:
-    return POSTGRES_ADMIN_URL.replace("postgresql+asyncpg://", "postgresql://")
+def _admin(server: str | None = None) -> str:
+    url = server or POSTGRES_ADMIN_URL
+    for scheme in ("postgresql+asyncpg://", "postgres://"):
+        url = url.replace(scheme, "postgresql://")
+    return url
 
 
-async def create_database() -> str:
-    """A new empty database; returns its SQLAlchemy URL."""
+async def create_database(server: str | None = None) -> str:
+    """A new empty database on `server` (any database URL on it; default TEST_POSTGRES_URL);
+    returns its SQLAlchemy URL."""
     import asyncpg
 
     name = f"digestbot_bench_{uuid.uuid4().hex[:8]}"
-    conn = await asyncpg.connect(_admin(), timeout=3)
+    conn = await asyncpg.connect(_admin(server), timeout=3)
     try:
         await conn.execute(f'CREATE DATABASE "{name}"')
     finally:
         await conn.close()
-    return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    return _admin(server).replace("postgresql://", "postgresql+asyncpg://").rsplit("/", 1)[0] + (
+        f"/{name}"
+    )
 
 
 async def drop_database(url: str) -> None:
     import asyncpg
 
-    conn = await asyncpg.connect(_admin(), timeout=3)
+    conn = await asyncpg.connect(_admin(url.rsplit("/", 1)[0] + "/postgres"), timeout=3)
     try:
         await conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
     finally:

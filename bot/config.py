@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     default_timezone: str = "UTC"
     # Telegram's free broadcast limit is 30 messages/s; paid broadcasts allow up to 1000.
     send_rate_limit: int = Field(default=30, ge=1, le=1000)
+    # Sender heartbeats (bot.delivery.senders): how often each process refreshes its row,
+    # checks for dead senders and, standing by, tries to become the one that sends; and how old
+    # a heartbeat may get before that sender's claims are resent.
+    sender_heartbeat_seconds: float = Field(default=3.0, gt=0, le=60)
+    sender_stale_seconds: float = Field(default=15.0, gt=0, le=600)
     log_level: str = "INFO"
     # Hosts a link may point at even when they resolve to a private address (intranets, tests).
     fetch_allow_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)

@@ -398,6 +398,9 @@ class Delivery(Base):
     disable_preview: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
+    # The `Sender` that claimed the row (status `sending`): no foreign key, as a dead sender's
+    # row is deleted while its claims are being recovered.
+    claimed_by: Mapped[int | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
     # What the message shows, as [content type, id] pairs ([["item", 31], ["item", 32]]), where
@@ -409,6 +412,19 @@ class Delivery(Base):
     sent_at: Mapped[dt.datetime | None] = mapped_column(index=True)
 
     __table_args__ = (Index("ix_deliveries_queue", "status", "priority", "id"),)
+
+
+class Sender(Base):
+    """A running bot process, as the outbox knows it (`bot.delivery.senders`): it refreshes
+    `heartbeat_at` every few seconds, and the rows it claims carry its id."""
+
+    __tablename__ = "senders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int]
+    started_at: Mapped[dt.datetime]
+    heartbeat_at: Mapped[dt.datetime]
 
 
 class FanoutBatch(Base):

@@ -205,6 +205,11 @@ class _Pacer:
             expiry = self._expiries[-1]
         self._expiries.append(expiry)
 
+    def set_limit(self, limit: int) -> None:
+        """A new overall limit from now on; sends already counted keep counting."""
+        self.limit = limit
+        self.rate = limit / self.window
+
     def unused(self) -> None:
         """A granted slot whose request never left (cancelled, or its chat halted meanwhile)."""
         self._in_flight -= 1
@@ -320,6 +325,16 @@ class FloodLimiter(BaseRateLimiter[RateLimitArgs]):
         if self._pacer is None:
             self._pacer = _Pacer(self.limits.per_second, self.window, self._smooth, self.clock)
         return self._pacer
+
+    def set_rate(self, per_second: int) -> None:
+        """Change the overall limit while running: this process's share of the deployment's
+        budget changes as processes come and go (`bot.delivery.budget`)."""
+        per_second = max(1, per_second)
+        if per_second == self.limits.per_second:
+            return
+        self.limits.per_second = per_second
+        if self._pacer is not None:
+            self._pacer.set_limit(per_second)
 
     async def initialize(self) -> None:
         return None

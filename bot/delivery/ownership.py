@@ -1,7 +1,10 @@
-"""One process owns the scheduler (and, on SQLite, the outbox sender).
+"""One process owns the outbox sender and the scheduler: the owner lock.
 
 PostgreSQL: a session-level advisory lock held on a connection kept open for the process's
-life; it is released by the server if the process dies, so another instance takes over.
+life. The server releases it the moment that connection ends (the process died, or the
+connection was cut), so a standby takes over at its next try, within a heartbeat. The owner
+checks its connection at every heartbeat (`still_held`) and steps down when it is gone, as the
+lock then is too.
 SQLite: an exclusive `flock` on a file next to the database (released by the OS when the
 process dies); an in-memory database has no other process to share with.
 """
@@ -13,7 +16,7 @@ import fcntl
 import os
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -21,8 +24,9 @@ ADVISORY_KEY = 0x6469676573  # "diges"
 
 
 class OwnerLock:
-    """`key` and `name` tell locks apart (the scheduler owner, the getUpdates poller): the
-    advisory lock key on PostgreSQL, the lock file `<database>.<name>.lock` on SQLite."""
+    """`key` and `name` tell locks apart (the owner of the sender and schedules, the getUpdates
+    poller): the advisory lock key on PostgreSQL, the lock file `<database>.<name>.lock` on
+    SQLite."""
 
     def __init__(
         self,
@@ -50,19 +54,20 @@ class OwnerLock:
         if self.held:
             return True
         if self.engine.dialect.name == "postgresql":
-            connection = await self.engine.connect()
-            try:
-                await connection.execution_options(isolation_level="AUTOCOMMIT")
-                got = await connection.scalar(
-                    text("SELECT pg_try_advisory_lock(:key)"), {"key": self.key}
-                )
-            except BaseException:
-                await connection.close()
-                raise
-            if got:
+            # A standby keeps its connection between tries: one every heartbeat.
+            if self._connection is None:
+                connection = await self.engine.connect()
+                try:
+                    await connection.execution_options(isolation_level="AUTOCOMMIT")
+                except BaseException:
+                    await connection.close()
+                    raise
                 self._connection = connection
-            else:
-                await connection.close()
+            try:
+                got = await self._connection.scalar(select(func.pg_try_advisory_lock(self.key)))
+            except BaseException:
+                await self._close()
+                raise
             self.held = bool(got)
             return self.held
         path = self._lock_path()
@@ -79,33 +84,37 @@ class OwnerLock:
         self.held = True
         return True
 
-    async def release(self) -> None:
+    async def still_held(self) -> bool:
+        """False when the lock was lost: its PostgreSQL connection is gone."""
+        if not self.held:
+            return False
+        if self._connection is None:
+            return True  # a file lock lasts as long as the process
+        try:
+            await self._connection.scalar(select(1))
+        except Exception:  # noqa: BLE001 - any failure means the session, and its lock, is gone
+            await self._close()
+            self.held = False
+            return False
+        return True
+
+    async def _close(self) -> None:
         if self._connection is not None:
-            with contextlib.suppress(Exception):
-                await self._connection.execute(
-                    text("SELECT pg_advisory_unlock(:key)"), {"key": self.key}
-                )
             with contextlib.suppress(Exception):
                 await self._connection.close()
             self._connection = None
+
+    async def release(self) -> None:
+        if self._connection is not None and self.held:
+            with contextlib.suppress(Exception):
+                await self._connection.scalar(select(func.pg_advisory_unlock(self.key)))
+        await self._close()
         if self._fd is not None:
             with contextlib.suppress(OSError):
                 fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
         self.held = False
-
-    async def still_held(self) -> bool:
-        """False once the lock's connection is gone (a PostgreSQL restart or network cut
-        released it on the server); the lock is then released here too."""
-        if self._connection is None:
-            return self.held
-        try:
-            await self._connection.scalar(text("SELECT 1"))
-        except Exception:  # noqa: BLE001 - any failure means the session, and the lock, is gone
-            await self.release()
-            return False
-        return True
 
     def describe(self) -> dict[str, Any]:
         return {"held": self.held, "kind": self.engine.dialect.name}

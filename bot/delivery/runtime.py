@@ -1,28 +1,35 @@
 """Wires delivery into the Application: the rate limiter and HTTP pool at build time, and the
-outbox sender, the fan-out poller and the daily-summary ticker while the bot runs.
+outbox sender, the fan-out poller, the daily-summary ticker and the feed poller while the bot runs.
 
 - `configure_builder`: installs the one `FloodLimiter` every request goes through (replies and
   outbox alike), an aiohttp-based HTTP client (`bot.delivery.http`) whose pool is sized for the
   sender's concurrency plus headroom for interactive requests, and registers a post-stop hook
   so the sender drains while the bot can still make requests (post_shutdown runs after the
-  bot's HTTP client is closed).
-- `start`: the fan-out poller and the recipient feeder run in every process (row locks and
-  dedup keys make that safe); the daily-summary ticker runs in the one process holding the owner lock,
-  and so does the sender on SQLite (PostgreSQL senders share the outbox with SKIP LOCKED). A
-  process that is not the owner retries the lock every `OWNER_RETRY_SECONDS` and takes over
-  when the owner goes away.
+  bot's HTTP client is closed). A SIGTERM stops python-telegram-bot's `run_polling`, whose
+  post-stop hook is this drain: requests in flight finish and are recorded, claimed rows whose
+  request had not left go back to pending.
+- `start`: every process runs the fan-out poller and the recipient feeder (row locks and dedup
+  keys make that safe), registers as a sender and beats every `SENDER_HEARTBEAT_SECONDS`
+  (`bot.delivery.senders`). At each beat it puts back the claims of senders that died, and the
+  process that does not own the outbox tries the owner lock (`bot.delivery.ownership`); the
+  owner sends the outbox, runs the daily summaries and polls the followed feeds, on SQLite as
+  on PostgreSQL, and steps down if
+  its lock goes. Each beat also sets this process's share of the send budget
+  (`bot.delivery.budget`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import math
 from typing import Any
 
 from telegram.ext import Application, ApplicationBuilder
 
+from bot.delivery import budget, senders
 from bot.delivery.fanout import FanoutPoller
 from bot.delivery.http import AiohttpRequest
 from bot.delivery.limiter import FloodLimiter, Limits
@@ -35,8 +42,8 @@ from bot.sources import runtime as sources
 
 log = logging.getLogger(__name__)
 
-OWNER_RETRY_SECONDS = 15.0
 INTERACTIVE_CONNECTIONS = 64
+STOP_BEAT_TIMEOUT = 10.0  # seconds a stop waits for a heartbeat under way
 FREE_BROADCAST_LIMIT = 30  # above this, outbox sends are paid broadcasts (allow_paid_broadcast)
 
 
@@ -75,6 +82,7 @@ class DeliveryRuntime:
     def __init__(self, application: Any, services: Services) -> None:
         self.application = application
         self.services = services
+        self.session_factory = services.session_factory
         settings = services.settings
         limiter = services.extras.get("limiter")
         if not isinstance(limiter, FloodLimiter):  # built without configure_builder
@@ -107,14 +115,23 @@ class DeliveryRuntime:
         self.summaries = SummaryTicker(services)
         self.summaries_task: asyncio.Task[None] | None = None
         self.owner = OwnerLock(services.engine, settings.database_url)
+        self.write_lock = write_lock or contextlib.nullcontext()
+        self.heartbeat = settings.sender_heartbeat_seconds
+        self.stale_after = dt.timedelta(seconds=settings.sender_stale_seconds)
+        self.sender_id: int | None = None
+        self.alive = 1
         self.sender_task: asyncio.Task[None] | None = None
         self.fanout_task: asyncio.Task[None] | None = None
         self.feeder_task: asyncio.Task[None] | None = None
-        self._owner_task: asyncio.Task[None] | None = None
+        self._watch_task: asyncio.Task[None] | None = None
+        self._failing: str | None = None
+        self._taken_over = False  # owner, with earlier claims recovered and the schedules on
+        self._stopping = asyncio.Event()
 
     @property
-    def sends_here_always(self) -> bool:
-        return self.services.engine.dialect.name == "postgresql"
+    def sending(self) -> bool:
+        """This process owns the outbox and its sender is running."""
+        return self.owner.held and self.sender_task is not None and not self.sender_task.done()
 
     def wake(self) -> None:
         self.fanout.wake()
@@ -126,6 +143,7 @@ class DeliveryRuntime:
 
     def start_sender(self) -> None:
         if self.sender_task is None or self.sender_task.done():
+            self.sender.sender_id = self.sender_id
             self.sender_task = asyncio.create_task(self.sender.run(), name="outbox-sender")
 
     async def stop_sender(self) -> None:
@@ -139,40 +157,115 @@ class DeliveryRuntime:
         self.services.extras["wake_sender"] = self.sender.wake
         self.fanout_task = asyncio.create_task(self.fanout.run(), name="fan-out")
         self.feeder_task = asyncio.create_task(self.feeder.run(), name="fan-out-feeder")
-        if self.sends_here_always:
-            self.start_sender()
-        if not await self._become_owner():
-            self._owner_task = asyncio.create_task(self._wait_for_ownership(), name="owner")
+        await self.beat()
+        self._watch_task = asyncio.create_task(self._watch(), name="sender-heartbeat")
 
-    async def _become_owner(self) -> bool:
+    async def _watch(self) -> None:
+        # Not cancelled by `stop`: a beat is never cut half-way (a claim being recovered, the
+        # lock being taken); the stop waits for it instead.
+        while True:
+            try:
+                await asyncio.wait_for(self._stopping.wait(), self.heartbeat)
+            except TimeoutError:
+                await self.beat()
+            else:
+                return
+
+    async def beat(self) -> None:
+        """One heartbeat: refresh this sender's row, put back dead senders' claims, keep or
+        try to take the owner lock, and set this process's share of the send budget. A failure
+        (the database unreachable) is logged once and retried at the next beat."""
         try:
-            if not await self.owner.try_acquire():
-                return False
-        except Exception:  # noqa: BLE001 - retried by the owner loop
-            log.exception("could not take the owner lock")
-            return False
-        log.info("this process owns the schedules")
-        self.summaries_task = asyncio.create_task(self.summaries.run(), name="daily-summaries")
-        self.services.extras["summaries"] = self.summaries
-        sources.start(self.application, self.services)  # feeds are polled by the owner only
-        self.start_sender()
-        return True
+            async with self.write_lock, self.session_factory() as session, session.begin():
+                if self.sender_id is None:
+                    self.sender_id = await senders.register(session)
+                else:
+                    await senders.beat(session, self.sender_id)
+                recovered = await senders.recover_dead(session, stale_after=self.stale_after)
+                self.alive = max(
+                    1, await senders.count_alive(session, stale_after=self.stale_after)
+                )
+            if recovered:
+                log.warning(
+                    "outbox: %d rows of a stopped sender were in doubt; resending", recovered
+                )
+            await self._keep_or_take_ownership()
+        except Exception as exc:  # noqa: BLE001 - the next beat tries again
+            reason = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+            if reason != self._failing:
+                log.warning(
+                    "delivery heartbeat failed (retrying every %ss): %s", self.heartbeat, reason
+                )
+            self._failing = reason
+        else:
+            if self._failing is not None:
+                log.info("delivery heartbeat recovered")
+            self._failing = None
+        self.limiter.set_rate(
+            budget.share(
+                self.services.settings.send_rate_limit, self.alive, sends_outbox=self.owner.held
+            )
+        )
 
-    async def _wait_for_ownership(self) -> None:
-        while not await self._become_owner():  # noqa: ASYNC110 - polling a lock, not an event
-            await asyncio.sleep(OWNER_RETRY_SECONDS)
+    async def _keep_or_take_ownership(self) -> None:
+        if self.owner.held and not await self.owner.still_held():
+            log.warning("lost the owner lock (its database connection is gone); standing by")
+            await self._step_down()
+        if not self.owner.held:
+            if self.sender_id is None or not await self.owner.try_acquire():
+                return
+            self._taken_over = False
+        if not self._taken_over:
+            # Only the owner sends, and its sender is not running yet: every row still claimed
+            # is in doubt, this process's own from before a step-down included. Results of
+            # that earlier run still in memory are written first.
+            await self.sender.flush()
+            async with self.write_lock, self.session_factory() as session, session.begin():
+                recovered = await senders.recover_all_but(session, None)
+            if recovered:
+                log.warning("outbox: %d rows were in doubt after a stop; resending them", recovered)
+            log.info("this process sends the outbox, runs the daily summaries and polls feeds")
+            self.summaries_task = asyncio.create_task(self.summaries.run(), name="daily-summaries")
+            self.services.extras["summaries"] = self.summaries
+            sources.start(self.application, self.services)
+            self._taken_over = True
+            self.start_sender()
+        elif self.sender_task is not None and self.sender_task.done():
+            log.warning("outbox: the sender stopped unexpectedly; starting it again")
+            self.start_sender()
+
+    async def _step_down(self) -> None:
+        await self.stop_sender()
+        if self._taken_over:
+            if self.summaries_task is not None:
+                self.summaries_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self.summaries_task
+            self.summaries_task = None
+            self.services.extras.pop("summaries", None)
+            await sources.stop(self.services)
+        self._taken_over = False
+        await self.owner.release()
 
     async def stop(self) -> None:
-        for task in (self._owner_task, self.fanout_task, self.feeder_task, self.summaries_task):
+        self._stopping.set()
+        if self._watch_task is not None:
+            _, hung = await asyncio.wait({self._watch_task}, timeout=STOP_BEAT_TIMEOUT)
+            for beat in hung:  # the database does not answer: stop anyway
+                beat.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await beat
+        for task in (self.fanout_task, self.feeder_task):
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-        self._owner_task = self.fanout_task = self.feeder_task = self.summaries_task = None
-        self.services.extras.pop("summaries", None)
-        await self.stop_sender()
-        await sources.stop(self.services)
-        await self.owner.release()
+        self._watch_task = self.fanout_task = self.feeder_task = None
+        await self._step_down()
+        if self.sender_id is not None:
+            with contextlib.suppress(Exception):
+                async with self.write_lock, self.session_factory() as session, session.begin():
+                    await senders.retire(session, self.sender_id)
         self.services.extras.pop("wake_sender", None)
 
 

@@ -9,11 +9,14 @@ mean 1,000 commits a second.
 How many rows are claimed at once is bounded by `concurrency` (about half a second of sends):
 enough to hide 100 ms of latency at any rate, few enough that the HTTP pool (sized from it in
 `runtime.configure_builder`) never runs dry (python-telegram-bot issue #3087) and that a stop
-leaves little in the air.
+leaves little in the air. While the event loop runs late (too little CPU for the full rate) the
+window shrinks, so replies to users stay fast (`bot.delivery.looplag`).
 
-Stopping (cancellation or `stop()`): rows whose request has not started go back to pending
-untouched; requests already sent are awaited and recorded. See `bot.delivery.outbox` for rows a
-dead process leaves in doubt.
+Stopping (the task cancelled: SIGTERM, the process losing the owner lock): rows whose request
+has not started go back to pending untouched; requests already sent are awaited (up to
+`drain_timeout`) and recorded. Every claim carries this process's sender id; see
+`bot.delivery.senders` for rows a dead process leaves in doubt. A database error while claiming
+is logged and the claim retried; the results of sends are kept in memory until they are written.
 
 Outcomes:
 - accepted: sent, with Telegram's message id;
@@ -49,6 +52,7 @@ from telegram.warnings import PTBUserWarning
 from bot.delivery import heap, outbox
 from bot.delivery.http import AiohttpRequest
 from bot.delivery.limiter import FloodLimiter, RateLimitArgs
+from bot.delivery.looplag import LoopLag, SendWindow
 from bot.delivery.migration import move_chat
 from bot.delivery.prepare import Outgoing, prepare
 from bot.localtime import quiet_until
@@ -77,6 +81,11 @@ async def _uncancellable(coro: Any) -> Any:
     except asyncio.CancelledError:
         await asyncio.wait({task})
         raise
+
+
+def _put_back(row: outbox.QueuedRow) -> dict[str, Any]:
+    """A claimed row whose request never left: pending again, the attempt not counted."""
+    return {"status": DeliveryStatus.PENDING, "attempts": row.attempts - 1, "updated_at": utcnow()}
 
 
 def backoff(attempts: int) -> float:
@@ -167,6 +176,9 @@ class OutboxSender:
         self.limiter = limiter
         self.clock = clock
         self.concurrency = max(1, concurrency)
+        # The requests in flight shrink while the event loop runs late (see `looplag`).
+        self.lag = LoopLag()
+        self.window = SendWindow(self.concurrency)
         self.paid_broadcast = paid_broadcast
         self.poll_interval = poll_interval
         self.flush_interval = flush_interval
@@ -175,6 +187,8 @@ class OutboxSender:
         # sleeps in steps of up to 100 ms, a stall a paced sender cannot afford.
         self.write_lock = write_lock or contextlib.nullcontext()
         self.stats = SenderStats()
+        # This process's `Sender` row (bot.delivery.senders), recorded on every row it claims.
+        self.sender_id: int | None = None
         self._wake = asyncio.Event()
         self._room = asyncio.Event()
         self._tasks: dict[int, tuple[asyncio.Task[None], outbox.QueuedRow]] = {}
@@ -197,17 +211,15 @@ class OutboxSender:
     # ---------------------------------------------------------------------------- loop
 
     async def run(self) -> None:
-        async with self.write_lock, self.session_factory() as session, session.begin():
-            recovered = await _uncancellable(outbox.recover_in_doubt(session))
-        if recovered:
-            log.warning("outbox: %d rows were in doubt after a stop; resending them", recovered)
         flusher = asyncio.create_task(self._flush_loop(), name="outbox-flush")
         heap.hold()  # full garbage collections stay short while we send (see `heap`)
+        self.lag.start()
         try:
             while True:
-                room = self.concurrency - len(self._tasks)
+                window = self.window.update(self.lag.late)
+                room = window - len(self._tasks)
                 started = 0
-                if room >= max(1, self.concurrency // 3) or not self._tasks:
+                if room >= max(1, window // 3) or not self._tasks:
                     halt = self.limiter.global_halt_in()
                     if halt > 0:
                         await asyncio.sleep(halt)
@@ -215,7 +227,13 @@ class OutboxSender:
                     # Shielded: a stop must not cut a claim between its commit and the tasks
                     # that send (or put back) what it claimed.
                     self._claiming = asyncio.ensure_future(self._claim_and_start(room))
-                    started = await asyncio.shield(self._claiming)
+                    try:
+                        started = await asyncio.shield(self._claiming)
+                    except Exception as exc:  # noqa: BLE001 - the database went away: retry
+                        self._claiming = None
+                        log.warning("outbox: could not claim rows, retrying: %s", exc)
+                        await asyncio.sleep(self.poll_interval)
+                        continue
                     self._claiming = None
                 self._note_busy(bool(self._tasks))
                 if started and started >= room // 2:
@@ -223,6 +241,7 @@ class OutboxSender:
                 await self._idle(room_only=bool(started))
         finally:
             try:
+                self.lag.stop()
                 await self._wind_down(flusher)
             finally:
                 heap.release()
@@ -238,7 +257,13 @@ class OutboxSender:
             await flusher
         if self._flushing is not None and not self._flushing.done():
             await asyncio.wait({self._flushing})
-        await self._flush()
+        for attempt in range(3):  # the database may be back in a moment (a dropped connection)
+            try:
+                await self._flush()
+                return
+            except Exception:  # noqa: BLE001 - kept in memory; written by the next run
+                log.warning("outbox: could not record send results (attempt %d)", attempt + 1)
+                await asyncio.sleep(0.5)
 
     def _note_busy(self, busy: bool) -> None:
         """Sends in flight or not; the moment the outbox drains suits a full garbage
@@ -263,19 +288,25 @@ class OutboxSender:
     async def _claim_and_start(self, room: int) -> int:
         now = self.clock()
         async with self.write_lock, self.session_factory() as session, session.begin():
+            await outbox.bookkeeping(session)
             queued = await outbox.candidates(session, now, scan=room * 4 + 20)
             picked, deferred, dead = self._pick(queued, room, now)
             await outbox.defer(session, deferred)
             await outbox.cancel(session, dead, "the subscriber is not active")
-            won = await outbox.claim(session, [row.id for row in picked])
+            won = await outbox.claim(session, [row.id for row in picked], self.sender_id)
         self.stats.cancelled += len(dead)
         rows = [row for row in picked if row.id in won]
         if not rows:
             return 0
         for row in rows:
             row.attempts += 1
-        async with self.session_factory() as session:
-            ready = await prepare(session, rows)
+        try:
+            async with self.session_factory() as session:
+                ready = await prepare(session, rows)
+        except BaseException:
+            for row in rows:  # claimed, never sent: back to pending as soon as we can write
+                self._outcomes.append(_Outcome(row, _put_back(row)))
+            raise
         self.stats.batches += 1
         self.stats.claimed += len(rows)
         for row in rows:
@@ -348,16 +379,7 @@ class OutboxSender:
             )
         except asyncio.CancelledError:
             if row.id not in self._started:
-                self._record(
-                    _Outcome(
-                        row,
-                        {
-                            "status": DeliveryStatus.PENDING,
-                            "attempts": row.attempts - 1,
-                            "updated_at": utcnow(),
-                        },
-                    )
-                )
+                self._record(_Outcome(row, _put_back(row)))
                 self.stats.released += 1
             raise
         except Exception as exc:  # noqa: BLE001 - every failure is recorded on its row
@@ -426,12 +448,18 @@ class OutboxSender:
                     log.exception("outbox: could not record send results; retrying")
                     await asyncio.sleep(1.0)
 
+    async def flush(self) -> None:
+        """Write the results still in memory (left by a run whose last write failed)."""
+        if self._flushing is None or self._flushing.done():
+            await self._flush()
+
     async def _flush(self) -> None:
         outcomes, self._outcomes = self._outcomes, []
         if not outcomes:
             return
         try:
             async with self.write_lock, self.session_factory() as session, session.begin():
+                await outbox.bookkeeping(session)
                 await outbox.write_results(
                     session, [{"id": o.row.id, **o.change} for o in outcomes]
                 )

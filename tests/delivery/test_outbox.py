@@ -11,11 +11,11 @@ from sqlalchemy import select, update
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.config import Settings
-from bot.delivery import outbox
+from bot.delivery import outbox, senders
 from bot.delivery.command import run_outbox
 from bot.delivery.ownership import OwnerLock
 from bot.delivery.sender import classify
-from storage.models import Delivery, DeliveryStatus, FanoutRecipient
+from storage.models import Delivery, DeliveryStatus, FanoutRecipient, utcnow
 from tests.db_fixtures import Database
 
 NOW = dt.datetime(2025, 9, 1, 12, 0, tzinfo=dt.UTC)
@@ -91,8 +91,12 @@ async def _queue(db: Database, n: int) -> list[int]:
         return list(await s.scalars(select(Delivery.id).order_by(Delivery.id)))
 
 
-async def test_rows_left_in_doubt_are_resent_once_then_failed(db: Database) -> None:
-    ids = await _queue(db, 3)
+async def test_claims_of_a_sender_whose_heartbeat_stopped_are_resent_once_then_failed(
+    db: Database,
+) -> None:
+    ids = await _queue(db, 4)
+    stale = dt.timedelta(seconds=15)
+    long_ago = utcnow() - dt.timedelta(seconds=60)
     async with db.session_factory() as s, s.begin():
         assert (
             await outbox.enqueue(
@@ -100,20 +104,36 @@ async def test_rows_left_in_doubt_are_resent_once_then_failed(db: Database) -> N
             )
             is False
         )  # the same key is never queued twice
-        won = await outbox.claim(s, ids[:2])
-    assert won == set(ids[:2])
+        alive = await senders.register(s)
+        dead = await senders.register(s, now=long_ago)
+        assert await outbox.claim(s, ids[:1], alive) == {ids[0]}
+        assert await outbox.claim(s, ids[1:3], dead) == set(ids[1:3])
     async with db.session_factory() as s, s.begin():
-        # A live sender's claims are younger than the lease: left alone.
-        assert await outbox.recover_in_doubt(s) == 0
-        assert await outbox.recover_in_doubt(s, older_than=dt.timedelta(0)) == 2
-        again = await outbox.claim(s, ids[:1])
-        assert again == {ids[0]}
-        assert await outbox.recover_in_doubt(s, older_than=dt.timedelta(0)) == 1
+        assert await senders.recover_dead(s, stale_after=stale) == 2
+        assert await senders.count_alive(s, stale_after=stale) == 1  # the dead one is forgotten
+        dead_again = await senders.register(s, now=long_ago)
+        assert await outbox.claim(s, ids[1:2], dead_again) == {ids[1]}
+        assert await senders.recover_dead(s, stale_after=stale) == 1
     async with db.session_factory() as s:
         rows = {r.id: r for r in await s.scalars(select(Delivery))}
-    assert rows[ids[0]].status == "failed" and "twice" in (rows[ids[0]].last_error or "")
-    assert rows[ids[1]].status == "pending" and rows[ids[1]].last_error == outbox.IN_DOUBT
-    assert rows[ids[2]].status == "pending" and rows[ids[2]].attempts == 0
+    assert rows[ids[0]].status == "sending"  # a live sender's claim is left alone
+    assert rows[ids[1]].status == "failed" and "twice" in (rows[ids[1]].last_error or "")
+    assert rows[ids[2]].status == "pending" and rows[ids[2]].last_error == outbox.IN_DOUBT
+    assert rows[ids[3]].status == "pending" and rows[ids[3]].attempts == 0
+
+
+async def test_a_new_owner_resends_every_claim_another_sender_made(db: Database) -> None:
+    ids = await _queue(db, 3)
+    async with db.session_factory() as s, s.begin():
+        previous = await senders.register(s)  # still beating: it lost the lock, not its life
+        owner = await senders.register(s)
+        await outbox.claim(s, ids[:2], previous)
+        await outbox.claim(s, ids[2:], owner)
+    async with db.session_factory() as s, s.begin():
+        assert await senders.recover_all_but(s, owner) == 2
+    async with db.session_factory() as s:
+        statuses = dict((await s.execute(select(Delivery.id, Delivery.status))).all())
+    assert statuses == {ids[0]: "pending", ids[1]: "pending", ids[2]: "sending"}
 
 
 async def test_outbox_command_shows_queued_sent_and_failed(

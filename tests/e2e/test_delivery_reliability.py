@@ -9,9 +9,9 @@ import gc
 from collections import Counter
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import column, func, select, table
 
-from bot.delivery import notify_published, outbox
+from bot.delivery import notify_published, outbox, senders
 from bot.delivery.runtime import DeliveryRuntime
 from bot.publishing import publish
 from storage.models import Delivery, Subscriber
@@ -112,7 +112,7 @@ async def test_after_a_crash_requests_in_doubt_are_resent_once(running_bot: Runn
     assert in_doubt > 0
 
     async with bot.session_factory() as s, s.begin():
-        assert await outbox.recover_in_doubt(s, older_than=dt.timedelta(0)) == in_doubt
+        assert await senders.recover_all_but(s, -1) == in_doubt
     runtime.sender = type(sender)(
         bot.session_factory,
         bot.application.bot,
@@ -230,3 +230,78 @@ async def test_commands_are_answered_during_a_big_fan_out(running_bot: RunningBo
     pending = (await statuses(bot))["pending"]
     assert pending > 150, "the reply should not have waited for the fan-out"
     assert waited < 1.0
+
+
+STORM_CLOCK = MovableClock(dt.datetime(2025, 9, 1, 9, 0, tzinfo=dt.UTC))
+
+
+@pytest.mark.parametrize("bot_db", ["sqlite", "postgres"], indirect=True)
+@pytest.mark.bot(send_rate_limit=60, clock=STORM_CLOCK)
+@pytest.mark.emulator(
+    rate_limits=True,
+    rate_limit=20,
+    paid_rate_limit=20,  # a third of what the bot believes: flood control answers 429s
+    error_rate=0.3,
+    fault_methods=frozenset({"sendMessage"}),
+    seed=3,
+)
+async def test_a_storm_of_server_errors_and_flood_control_still_delivers_everything(
+    running_bot: RunningBot,
+) -> None:
+    bot = running_bot
+    users = await subscribers(bot, 60)
+    await publish_items(bot, 1)
+    emulator = bot.emulator
+    await emulator.wait_until(
+        lambda: emulator.counters.faults["error"] >= 5 and emulator.counters.too_many_requests,
+        15,
+        "500s and 429s",
+    )
+    emulator.configure(error_rate=0.0)  # the storm passes
+
+    async def done() -> Counter[str] | None:
+        counts = await statuses(bot)
+        if counts and not (counts["pending"] or counts["sending"]):
+            return counts
+        STORM_CLOCK.advance(seconds=30)  # back-offs and retry_after pass
+        bot.services.extras["wake_sender"]()
+        return None
+
+    counts = await eventually(done, 30, "every row sent")
+
+    assert counts == Counter({"sent": 60})
+    assert set(copies(bot, users).values()) == {1}
+
+
+ACTIVITY = table("pg_stat_activity", column("pid"), column("datname"))
+
+
+@pytest.mark.bot(
+    db="postgres", send_rate_limit=50, sender_heartbeat_seconds=0.2, sender_stale_seconds=1
+)
+@pytest.mark.emulator(rate_limits=True, rate_limit=50, paid_rate_limit=50, latency_ms=30)
+async def test_postgres_connections_cut_mid_send_are_recovered(running_bot: RunningBot) -> None:
+    bot = running_bot
+    users = await subscribers(bot, 100)
+    await publish_items(bot, 1)
+    await bot.emulator.wait_until(lambda: bot.emulator.counters.sends >= 20, 10, "20 sends")
+
+    async with bot.db.engine.connect() as conn:
+        cut = await conn.scalar(
+            select(func.count(func.pg_terminate_backend(ACTIVITY.c.pid))).where(
+                ACTIVITY.c.datname == func.current_database(),
+                ACTIVITY.c.pid != func.pg_backend_pid(),
+            )
+        )
+    assert cut, "the bot's connections (the owner lock's among them) were cut"
+
+    counts = await settled(bot)
+
+    assert counts == Counter({"sent": 100})
+    got = copies(bot, users)
+    async with bot.session_factory() as s:
+        resent = await s.scalar(
+            select(func.count()).where(Delivery.last_error.startswith("in doubt"))
+        )
+    assert min(got.values()) == 1 and sum(n - 1 for n in got.values()) <= (resent or 0)
+    assert runtime_of(bot).sending  # it took the lock back and sends again
