@@ -65,8 +65,9 @@ async def test_never_more_than_the_limit_in_any_second_even_at_the_start() -> No
     times = recorder.times()
     assert len(times) == 150
     assert most_in_window(times, 1.0) <= 100
-    # Paced, not serialised: 150 sends at 100/s take about 1.5 s.
-    assert time.monotonic() - started < 3.0
+    # Paced, not serialised: 150 sends at 100/s take about 1.5 s (a wide bound: a busy CI
+    # machine must not fail this; a limiter that serialised sends would take minutes).
+    assert time.monotonic() - started < 15.0
 
 
 async def test_a_private_chat_gets_a_burst_of_three_then_one_per_interval() -> None:
@@ -77,7 +78,7 @@ async def test_a_private_chat_gets_a_burst_of_three_then_one_per_interval() -> N
 
     times = recorder.times(42)
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
-    assert times[2] - times[0] < 0.05  # the burst
+    assert times[2] - times[0] < 0.2  # the burst: less than one interval for three
     assert all(gap >= 0.24 for gap in gaps[2:])  # then paced
     # Over any stretch: at most the burst plus one per interval.
     for i, t in enumerate(times):
