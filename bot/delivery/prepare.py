@@ -127,20 +127,28 @@ async def _load(
             refs += decode_refs(piece.get("why", []))
         commentator_ids |= {r.target_id for r in refs if r.kind == "commentator" and r.target_id}
     content: dict[tuple[str, int], Any] = {}
-    for kind, model in (("entry", Entry), ("item", ReportItem)):
-        if wanted[kind]:
-            for piece in await session.scalars(
-                select(model)
-                .where(model.id.in_(wanted[kind]))
-                .options(selectinload(model.regions), selectinload(model.commentators))
-            ):
-                content[kind, piece.id] = piece
-    for kind, publication in (("report", DailyReport), ("digest", Digest)):
-        if wanted[kind]:
-            for row in await session.scalars(
-                select(publication).where(publication.id.in_(wanted[kind]))
-            ):
-                content[kind, row.id] = row
+    if wanted["entry"]:
+        for entry in await session.scalars(
+            select(Entry)
+            .where(Entry.id.in_(wanted["entry"]))
+            .options(selectinload(Entry.regions), selectinload(Entry.commentators))
+        ):
+            content["entry", entry.id] = entry
+    if wanted["item"]:
+        for item in await session.scalars(
+            select(ReportItem)
+            .where(ReportItem.id.in_(wanted["item"]))
+            .options(selectinload(ReportItem.regions), selectinload(ReportItem.commentators))
+        ):
+            content["item", item.id] = item
+    if wanted["report"]:
+        for report in await session.scalars(
+            select(DailyReport).where(DailyReport.id.in_(wanted["report"]))
+        ):
+            content["report", report.id] = report
+    if wanted["digest"]:
+        for digest in await session.scalars(select(Digest).where(Digest.id.in_(wanted["digest"]))):
+            content["digest", digest.id] = digest
     regions = list(await session.scalars(select(Region).order_by(Region.position, Region.id)))
     commentators: dict[int, Commentator] = {}
     if commentator_ids:

@@ -162,8 +162,8 @@ async def queue_next(session: AsyncSession, now: dt.datetime, *, chunk: int = CH
                 split = [[matched[i] for i in part] for part in split_sizes(sizes, budget)]
             first = 1
             for n, shown in enumerate(split or [[]], 1):
-                row = _row(batch, subscriber, shown, (n, len(split) or 1, first), now)
-                parts.append((n, row))
+                message = _row(batch, subscriber, shown, (n, len(split) or 1, first), now)
+                parts.append((n, message))
                 first += len(shown)
     # Every first part, then every second: consecutive rows are for different chats.
     parts.sort(key=lambda p: p[0])
@@ -263,7 +263,7 @@ def _grouped(
         regions = sorted(
             pieces[m.piece_id].features.region_ids, key=lambda r: positions.get(r, far)
         )
-        followed = {r.target_id for r in m.refs if r.kind == "region"}
+        followed = {r.target_id for r in m.refs if r.kind == "region" and r.target_id}
         group = group_of(regions, followed)
         return (far + 1 if group is None else positions.get(group, far), index)
 

@@ -445,7 +445,7 @@ def _edition_blocks(
     heading: object = ()  # no heading yet (None is "Other")
     for number, s in enumerate(shown, first):
         if isinstance(s.piece, Entry):
-            followed = {w.target_id for w in s.why if w.kind == "region"}
+            followed = {w.target_id for w in s.why if w.kind == "region" and w.target_id}
             group = group_of([r.id for r in s.piece.regions], followed)
             if group != heading:
                 region = regions.get(group) if group is not None else None
