@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import false, insert, literal, or_, select
@@ -191,21 +191,30 @@ def features_of(row: Entry | ReportItem, matcher: KeywordMatcher) -> Features:
     )
 
 
+# Plain strings: comparing with them is several times cheaper than with enum members, and
+# this runs for every (subscriber, piece) pair of a fan-out.
+_REGION = SubscriptionKind.REGION.value
+_COMMENTATOR = SubscriptionKind.COMMENTATOR.value
+_KEYWORD = SubscriptionKind.KEYWORD.value
+_MUTE = SubscriptionKind.MUTE.value
+
+
 def why_matched(follows: Sequence[Follow], features: Features) -> list[Ref]:
     """The follows that bring this content, or [] when none does or a mute excludes it."""
     refs = []
     for f in follows:
-        if f.kind == SubscriptionKind.MUTE:
+        kind = f.kind
+        if kind == _REGION:
+            if f.region_id in features.region_ids:
+                refs.append(Ref(kind, f.id, f.region_id))
+        elif kind == _COMMENTATOR:
+            if f.commentator_id in features.commentator_ids:
+                refs.append(Ref(kind, f.id, f.commentator_id))
+        elif kind == _KEYWORD:
             if f.keyword in features.keywords:
-                return []
-        elif f.kind == SubscriptionKind.REGION and f.region_id in features.region_ids:
-            refs.append(Ref(f.kind, f.id, target_id=f.region_id))
-        elif (
-            f.kind == SubscriptionKind.COMMENTATOR and f.commentator_id in features.commentator_ids
-        ):
-            refs.append(Ref(f.kind, f.id, target_id=f.commentator_id))
-        elif f.kind == SubscriptionKind.KEYWORD and f.keyword in features.keywords:
-            refs.append(Ref(f.kind, f.id, keyword=f.keyword))
+                refs.append(Ref(kind, f.id, keyword=f.keyword))
+        elif kind == _MUTE and f.keyword in features.keywords:
+            return []
     return refs
 
 
@@ -286,15 +295,16 @@ async def plan_publication(
     *,
     now: dt.datetime,
     keywords: KeywordSets,
-    sizes: dict[int, int] | None = None,
+    sizes: Callable[[Entry | ReportItem, frozenset[str]], dict[str, int]] | None = None,
     header: int = 0,
 ) -> int:
     """Record who may get an instant edition of `publication`: a `FanoutBatch` with its
     pieces' features and one `FanoutRecipient` per active instant-mode subscriber with a follow
     among them (everyone who follows anything, for a link-only digest), written by one
     INSERT ... SELECT. Returns how many recipients were recorded. `bot.delivery.recipients`
-    later applies the rule (`edition_for`) to each of them. `sizes` bound each piece's
-    rendered length and `header` the edition's header, for splitting it into messages."""
+    later applies the rule (`edition_for`) to each of them. `sizes(piece, followed keywords
+    found)` bounds a piece's rendered length per content language and `header` the edition's
+    header, for splitting it into messages."""
     features = [(p.id, features_of(p, keywords.matcher)) for p in publication.pieces]
     link_only = publication.content_type == "digest" and not features
     if not features and not link_only:
@@ -313,9 +323,9 @@ async def plan_publication(
                     sorted(f.region_ids),
                     sorted(f.commentator_ids),
                     sorted(f.keywords),
-                    (sizes or {}).get(pid, 0),
+                    sizes(piece, f.keywords & keywords.followed) if sizes else {},
                 ]
-                for pid, f in features
+                for piece, (pid, f) in zip(publication.pieces, features, strict=True)
             ],
         },
         created_at=now,

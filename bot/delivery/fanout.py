@@ -43,7 +43,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from bot.delivery.outbox import PRIORITY
-from bot.delivery.recipients import queue_next
+from bot.delivery.recipients import CHUNK, queue_next
 from bot.matching import KeywordSets, Publication, digest_entries, keyword_sets, plan_publication
 from bot.render.content import header_bound, piece_bound
 from storage.models import ContentStatus, DailyReport, Digest, Entry, ReportItem
@@ -51,7 +51,9 @@ from storage.models import ContentStatus, DailyReport, Digest, Entry, ReportItem
 log = logging.getLogger(__name__)
 
 BATCH = 200
-FIRST_ROWS = 2_000  # outbox rows expanded before fan_out returns
+# Outbox rows expanded before fan_out returns: one chunk of recipients (one message each), so
+# a small fan-out is complete at once and the sender starts on a big one within a chunk's time.
+FIRST_ROWS = CHUNK
 
 
 @dataclass
@@ -175,7 +177,7 @@ async def _plan(session: AsyncSession, work: _Work, now: dt.datetime) -> int:
             publication,
             now=now,
             keywords=work.keywords,
-            sizes={p.id: piece_bound(p) for p in publication.pieces},
+            sizes=piece_bound,
             header=header,
         )
     return planned

@@ -14,13 +14,13 @@ and retracted pieces are left out. The text itself is rendered at send time
 (`bot.delivery.prepare`), in the subscriber's languages of that moment.
 
 An edition longer than a message is split here, between pieces, from each piece's rendered
-size bound computed at publication (`bot.render.content.piece_bound`, the longest form in any
-language): so every message of an edition is a row from the start (counted, deduplicated and
-retracted like any other), and the sender needs no second step. The dedup key
-"<publication>:<id>:<subscriber>:<part>" keeps a recipient planned twice (a fan-out cut short
-and redone) from being queued twice. Within a chunk rows go publication by publication, part
-by part, so consecutive rows are for different chats and the sender never waits on one chat's
-per-second limit.
+size bound computed at publication (`bot.render.content.piece_bound`: per content language, in
+either interface language, with every reason it could show), so every message of an edition is
+a row from the start (counted, deduplicated and retracted like any other) and the sender needs
+no second step. The dedup key "<publication>:<id>:<subscriber>:<part>" keeps a recipient
+planned twice (a fan-out cut short and redone) from being queued twice. Within a chunk rows go
+publication by publication, part by part, so consecutive rows are for different chats and the
+sender never waits on one chat's per-second limit.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ from bot.matching import (
     searchable_text,
 )
 from bot.render import MAX_MESSAGE_CHARS
-from bot.render.content import REF_CHARS, group_of, split_sizes
+from bot.render.content import group_of, split_sizes
 from storage.models import (
     ContentStatus,
     DailyReport,
@@ -87,7 +87,7 @@ _MODELS: dict[
 class _Piece:
     id: int
     features: Features
-    size: int  # rendered size bound, why line excluded
+    sizes: dict[str, int]  # rendered size bound per content language
 
 
 async def queue_next(session: AsyncSession, now: dt.datetime, *, chunk: int = CHUNK) -> int | None:
@@ -110,7 +110,9 @@ async def queue_next(session: AsyncSession, now: dt.datetime, *, chunk: int = CH
     subscribers = {
         row.id: row
         for row in await session.execute(
-            select(Subscriber.id, Subscriber.chat_id, Subscriber.thread_id).where(
+            select(
+                Subscriber.id, Subscriber.chat_id, Subscriber.thread_id, Subscriber.content_language
+            ).where(
                 Subscriber.id.in_(subscriber_ids),
                 Subscriber.status == SubscriberStatus.ACTIVE,
                 Subscriber.mode == DeliveryMode.INSTANT,
@@ -154,7 +156,8 @@ async def queue_next(session: AsyncSession, now: dt.datetime, *, chunk: int = CH
                 continue
             if batch.content_type == "digest":
                 matched = _grouped(matched, by_id, positions)
-            sizes = [by_id[m.piece_id].size + REF_CHARS * len(m.refs) for m in matched]
+            language = subscriber.content_language
+            sizes = [_size(by_id[m.piece_id], language) for m in matched]
             if batch.content_type == "entry":
                 split = [list(matched)]  # one article: one message, clipped to fit
             else:
@@ -170,10 +173,13 @@ async def queue_next(session: AsyncSession, now: dt.datetime, *, chunk: int = CH
     rows = [row for _, row in parts]
     queued = 0
     if rows:
+        table = Delivery.__table__
         result = await session.execute(
-            insert_for(session)(Delivery)
+            # The table, not the entity: the ORM's bulk-insert bookkeeping costs more than the
+            # insert itself at thousands of rows a chunk.
+            insert_for(session)(table)
             .on_conflict_do_nothing(index_elements=["dedup_key"])
-            .returning(Delivery.id),
+            .returning(table.c.id),
             rows,
         )
         queued = len(result.all())
@@ -215,9 +221,9 @@ async def _still_published(session: AsyncSession, batch: FanoutBatch) -> list[_P
         _Piece(
             int(pid),
             Features(frozenset(regions), frozenset(commentators), frozenset(found)),
-            int(size),
+            dict(sizes),
         )
-        for pid, regions, commentators, found, size in batch.features["content"]
+        for pid, regions, commentators, found, sizes in batch.features["content"]
         if pid in published
     ]
 
@@ -249,6 +255,12 @@ async def _with_mutes(
         )
         for p in pieces
     ]
+
+
+def _size(piece: _Piece, content_language: str) -> int:
+    """The piece's bound for the reader's content language (theirs at expansion; should it
+    change before the send, the renderer shortens what does not fit)."""
+    return piece.sizes.get(content_language) or max(piece.sizes.values(), default=0)
 
 
 def _grouped(

@@ -45,7 +45,7 @@ BUTTON_LABEL_CHARS = 28
 MAX_FOLLOW_BUTTONS = 3
 MAX_PIECE_BUTTONS = 24  # numbered "full summary" buttons per message, 8 a row
 PIECE_BUTTONS_PER_ROW = 8
-REF_CHARS = 80  # bound on what one "why" adds to a piece ("Japan · " and the like)
+CONTENT_LANGUAGES = ("en", "zh", "both")
 HEADING_CHARS = 80  # bound on a region heading above a digest entry
 PART_LINE_CHARS = 40  # "(continued, 2/3)"
 BLOCK_SEPARATOR = "\n\n"
@@ -350,15 +350,36 @@ def entry_block(
     return "\n".join(p for p in lines if p)
 
 
-def piece_bound(piece: Entry | ReportItem) -> int:
-    """An upper bound on a piece's block in any language, why line excluded (each "why" adds
-    at most `REF_CHARS`), its region heading included: what splitting an edition into
-    messages goes by, before anyone's languages are known."""
-    block = entry_block if isinstance(piece, Entry) else item_block
-    return HEADING_CHARS + max(
-        len(block(piece, 999, language=lang, content_language="both"))  # type: ignore[arg-type]
-        for lang in ("en", "zh")
-    )
+def piece_bound(piece: Entry | ReportItem, keywords: Collection[str] = ()) -> dict[str, int]:
+    """An upper bound on a piece's block per content language ("en", "zh", "both"), in either
+    interface language, with every "why" it could show (all its regions and commentators and
+    the followed `keywords` found in it) and, for a digest entry, its region heading: what
+    splitting an edition into messages goes by, before the reader's follows are applied."""
+    bounds = {}
+    for content_language in CONTENT_LANGUAGES:
+        longest = 0
+        for language in ("en", "zh"):
+            why = [Why("region", 0, region_name(r, language)) for r in piece.regions]
+            why += [
+                Why("commentator", 0, c.name_zh if language == "zh" and c.name_zh else c.name)
+                for c in piece.commentators
+            ]
+            why += [Why("keyword", 0, k) for k in sorted(keywords)]
+            if isinstance(piece, Entry):
+                block = HEADING_CHARS + len(
+                    entry_block(
+                        piece, 999, language=language, content_language=content_language, why=why
+                    )
+                )
+            else:
+                block = len(
+                    item_block(
+                        piece, 999, language=language, content_language=content_language, why=why
+                    )
+                )
+            longest = max(longest, block)
+        bounds[content_language] = longest
+    return bounds
 
 
 def _report_header(report: DailyReport, language: str) -> str:

@@ -120,7 +120,7 @@ async def plan_report(session: AsyncSession, report: DailyReport, now: dt.dateti
         Publication("report", report.id, items),
         now=now,
         keywords=await keyword_sets(session),
-        sizes={i.id: piece_bound(i) for i in items},
+        sizes=piece_bound,
     )
 
 
