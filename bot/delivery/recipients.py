@@ -202,6 +202,10 @@ async def queue_next(session: AsyncSession, now: dt.datetime, *, chunk: int = CH
 async def _still_published(session: AsyncSession, batch: FanoutBatch) -> list[_Piece] | None:
     """The batch's pieces in the edition's order, without those retracted since; None when
     the publication itself is no longer published."""
+    if batch.content_type not in _MODELS or "publication" not in batch.features:
+        # Planned by a version that alerted item by item: nothing to build an edition from.
+        log.warning("fan-out batch %s is in an old format; its recipients are dropped", batch.id)
+        return None
     publication_model, piece_model = _MODELS[batch.content_type]
     publication_id = int(batch.features["publication"])
     status = await session.scalar(

@@ -460,7 +460,11 @@ async def _rebuild(
             i: digest_of[i] for t, i in keep if t == "entry" and digest_of.get(i) in listed_digests
         }
         remaining = _Matched(
-            [(row, followed) for row in content if _key(row) in keep and row.id not in under],
+            [
+                (row, followed)
+                for row in content
+                if _key(row) in keep and not (isinstance(row, Entry) and row.id in under)
+            ],
             [
                 (d, [(e, followed) for e in d.entries if e.id in under])
                 for d in digests

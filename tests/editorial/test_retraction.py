@@ -229,3 +229,43 @@ async def test_a_summary_is_stored_with_its_items_or_not_at_all(db: Database) ->
     async with db.session_factory() as s:
         for model in (SummaryRun, SummaryItem, Delivery):
             assert (await s.scalars(select(model))).all() == [], model.__name__
+
+
+async def test_a_queued_summary_loses_a_digest_whose_listed_entries_were_retracted(
+    db: Database,
+) -> None:
+    published = f.NOW - dt.timedelta(hours=1)
+    async with db.session_factory() as s, s.begin():
+        digest = Digest(
+            title="November Digest",
+            link="https://example.org/d",
+            status="published",
+            published_at=published,
+        )
+        s.add(digest)
+        await s.flush()
+        tokyo = await f.entry(
+            s, title="Tokyo view", status="published", published_at=published, digest_id=digest.id
+        )
+        await f.entry(
+            s,
+            title="Brussels view",
+            regions=("europe",),
+            status="published",
+            published_at=published,
+            digest_id=digest.id,
+        )
+        report = await f.report(s, [("Osaka chip plant opens", ("japan",))], status="published")
+        report.items[0].published_at = published
+        gus = await _daily(s, 51, "gus", "japan")
+        assert await build_summaries(s, [gus], f.NOW) == 1
+        [summary] = (await s.scalars(select(Delivery))).all()
+        assert "November Digest" in summary.text and "Tokyo view" in summary.text
+        assert "Brussels view" not in summary.text and "2 new for you" in summary.text
+    async with db.session_factory() as s, s.begin():
+        result = await retract(s, ContentRef("e", tokyo.id), actor_id=EDITOR, now=f.NOW)
+    assert (result.summaries_rewritten, result.summaries_cancelled) == (1, 0)
+    async with db.session_factory() as s:
+        [waiting] = (await s.scalars(select(Delivery).where(Delivery.status == "pending"))).all()
+    assert "Osaka chip plant opens" in waiting.text and "1 new for you" in waiting.text
+    assert "November Digest" not in waiting.text and "Tokyo view" not in waiting.text
