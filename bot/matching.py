@@ -338,30 +338,21 @@ async def plan_publication(
         regions = {i for _, f in features for i in f.region_ids}
         commentators = {i for _, f in features for i in f.commentator_ids}
         found = {k for _, f in features for k in f.keywords} & keywords.followed
-        brings = or_(
-            false(),
-            *(
-                [
-                    (Subscription.kind == SubscriptionKind.REGION)
-                    & Subscription.region_id.in_(regions)
-                ]
-                if regions
-                else []
-            ),
-            *(
-                [
-                    (Subscription.kind == SubscriptionKind.COMMENTATOR)
-                    & Subscription.commentator_id.in_(commentators)
-                ]
-                if commentators
-                else []
-            ),
-            *(
-                [(Subscription.kind == SubscriptionKind.KEYWORD) & Subscription.keyword.in_(found)]
-                if found
-                else []
-            ),
-        )
+        conditions = []
+        if regions:
+            conditions.append(
+                (Subscription.kind == SubscriptionKind.REGION) & Subscription.region_id.in_(regions)
+            )
+        if commentators:
+            conditions.append(
+                (Subscription.kind == SubscriptionKind.COMMENTATOR)
+                & Subscription.commentator_id.in_(commentators)
+            )
+        if found:
+            conditions.append(
+                (Subscription.kind == SubscriptionKind.KEYWORD) & Subscription.keyword.in_(found)
+            )
+        brings = or_(false(), *conditions)
     # The matching follows first, then their subscribers: no plan can turn this into a probe
     # of the subscriptions per subscriber (PostgreSQL did, with stale statistics).
     matched = select(Subscription.subscriber_id.label("sid")).where(brings).distinct().subquery()
@@ -377,7 +368,10 @@ async def plan_publication(
     result = await session.execute(
         insert(FanoutRecipient).from_select(["batch_id", "subscriber_id"], recipients)
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    planned = int(result.rowcount or 0)  # type: ignore[attr-defined]
+    if not planned:
+        await session.delete(batch)  # nobody to expand it for
+    return planned
 
 
 async def digest_entries(session: AsyncSession, digest_id: int) -> list[Entry]:

@@ -51,9 +51,10 @@ from storage.models import ContentStatus, DailyReport, Digest, Entry, ReportItem
 log = logging.getLogger(__name__)
 
 BATCH = 200
-# Outbox rows expanded before fan_out returns: one chunk of recipients (one message each), so
-# a small fan-out is complete at once and the sender starts on a big one within a chunk's time.
-FIRST_ROWS = CHUNK
+# Recipients expanded (about one message each) before fan_out returns: a small fan-out is
+# complete at once, and on a big one the sender starts on these, seconds of sending, while the
+# feeder expands the rest in full chunks.
+FIRST_ROWS = 200
 
 
 @dataclass
@@ -231,7 +232,7 @@ async def fan_out(
                 await _stamp(session, work, now)
     while result.recipients and result.queued < first_rows:
         async with lock, session_factory() as session, session.begin():
-            queued = await queue_next(session, now)
+            queued = await queue_next(session, now, chunk=min(CHUNK, max(first_rows, 1)))
         if queued is None:
             break
         result.queued += queued
