@@ -1,5 +1,8 @@
 """Daily summaries: each daily-mode subscriber's matching content, once a day at their local
-time.
+time. Daily-mode subscribers get nothing at publication: report items, single articles and
+digests (their title and link with the entries that match, or the link alone when no entries
+are known) all wait for this message, chosen by the same rule as instant editions
+(`bot.matching.why_matched`, `edition_for`).
 
 Who is due is data, not jobs: `Subscriber.next_summary_at` (UTC) is the next moment their clock
 reads their `daily_time` (`bot.localtime`), recomputed after every summary and every settings
