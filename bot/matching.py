@@ -353,18 +353,32 @@ async def plan_publication(
                 (Subscription.kind == SubscriptionKind.KEYWORD) & Subscription.keyword.in_(found)
             )
         brings = or_(false(), *conditions)
-    # The matching follows first, then their subscribers: no plan can turn this into a probe
-    # of the subscriptions per subscriber (PostgreSQL did, with stale statistics).
-    matched = select(Subscription.subscriber_id.label("sid")).where(brings).distinct().subquery()
-    recipients = (
-        select(literal(batch.id), matched.c.sid)
-        .join(Subscriber, Subscriber.id == matched.c.sid)
-        .where(
-            Subscriber.status == SubscriberStatus.ACTIVE,
-            Subscriber.mode == DeliveryMode.INSTANT,
-        )
-        .order_by(matched.c.sid)
+    wanted = (
+        Subscriber.status == SubscriberStatus.ACTIVE,
+        Subscriber.mode == DeliveryMode.INSTANT,
     )
+    if session.bind.dialect.name == "postgresql":
+        # The matching follows first, then their subscribers: no plan can turn this into a
+        # probe of the subscriptions per subscriber (PostgreSQL did, with stale statistics).
+        matched = (
+            select(Subscription.subscriber_id.label("sid")).where(brings).distinct().subquery()
+        )
+        recipients = (
+            select(literal(batch.id), matched.c.sid)
+            .join(Subscriber, Subscriber.id == matched.c.sid)
+            .where(*wanted)
+            .order_by(matched.c.sid)
+        )
+    else:
+        # SQLite: one pass over the subscribers, each probed through its subscriptions'
+        # index, costs half of collecting a report's many matching follows and removing
+        # duplicates (0.6 s against 1.2 s for 100,000 subscribers).
+        follows = select(Subscription.id).where(Subscription.subscriber_id == Subscriber.id, brings)
+        recipients = (
+            select(literal(batch.id), Subscriber.id)
+            .where(*wanted, follows.exists())
+            .order_by(Subscriber.id)
+        )
     result = await session.execute(
         insert(FanoutRecipient).from_select(["batch_id", "subscriber_id"], recipients)
     )
