@@ -9,12 +9,13 @@ keyword (one of 500, a tenth of them Chinese); a few mute a keyword. Items have 
 (US-China most often), a third have a commentator, and their text carries a few of the
 keywords. The timed part is what the running bot does when the report is published: the fan-out
 (`bot.delivery.fanout.fan_out`), which matches regions, commentators and keywords, records one
-recipient row per subscriber reached, stamps the report and expands the first chunk of
-recipients into outbox rows, one per (subscriber, matching item), mutes applied; the sender can
-start then. `seconds` is that time. The rest of the outbox rows are expanded ahead of the
-sender (`bot.delivery.recipients`); `expand_rows_per_second` is how fast, measured by
-expanding everything that is left, so it can be compared with the send rate (30 to 1,000
-messages a second). `rows_queued` counts every outbox row in the end.
+recipient row per subscriber reached, stamps the report and expands the first chunks of
+recipients into outbox rows, one message per subscriber listing the items that match them,
+mutes applied; the sender can start then. `seconds` is that time. The rest of the outbox rows
+are expanded ahead of the sender (`bot.delivery.recipients`); `expand_rows_per_second` is how
+fast, measured by expanding everything that is left, so it can be compared with the send rate
+(30 to 1,000 messages a second). `messages_queued` counts every outbox row in the end: each is
+one message that will be sent; `subscribers_reached` the chats they go to.
 """
 
 from __future__ import annotations
@@ -119,6 +120,7 @@ async def seed(session_factory: Any, args: argparse.Namespace, rng: random.Rando
                     "headline": f"Headline {position} on {words}",
                     "title_zh": f"标题{position}",
                     "summary_zh": "摘要。",
+                    "summary_en": f"A one-line summary of item {position}.",
                     "text": f"Body of item {position}: {words}. " * 20,
                     "status": "draft",
                 }
@@ -201,8 +203,9 @@ async def measure(kind: str, url: str, args: argparse.Namespace) -> dict[str, An
         "rows_at_once": result.queued,
         "expand_seconds": round(expand_seconds, 3),
         "expand_rows_per_second": round(expanded / expand_seconds) if expand_seconds else None,
-        "rows_queued": rows,
+        "messages_queued": rows,
         "subscribers_reached": chats,
+        "messages_per_subscriber": round(rows / chats, 3) if chats else None,
     }
 
 

@@ -1,7 +1,8 @@
 """Catch-up: the latest published content for one thing a subscriber just followed.
 
 A new follower otherwise sees nothing until the next publication; three recent items show what
-the subscription brings. The subscriber's mutes apply here as everywhere.
+the subscription brings. SQL only narrows the candidates; what is shown is decided by the same
+rule as every delivery (`bot.matching.why_matched`), the subscriber's mutes included.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.matching import KeywordMatcher, searchable_text
+from bot.matching import Follow, KeywordMatcher, features_of, why_matched
 from storage.models import (
     Commentator,
     ContentStatus,
@@ -62,7 +63,11 @@ async def latest_for(
         select(ReportItem)
         .join(DailyReport, DailyReport.id == ReportItem.report_id)
         .where(ReportItem.status == ContentStatus.PUBLISHED)
-        .options(selectinload(ReportItem.regions), selectinload(ReportItem.report))
+        .options(
+            selectinload(ReportItem.regions),
+            selectinload(ReportItem.commentators),
+            selectinload(ReportItem.report),
+        )
     )
     if subscription.kind == SubscriptionKind.REGION:
         entries = entries.where(Entry.regions.any(Region.id == subscription.region_id))
@@ -85,7 +90,13 @@ async def latest_for(
         )
         items = items.where(
             _contains(
-                [ReportItem.headline, ReportItem.title_zh, ReportItem.summary_zh, ReportItem.text],
+                [
+                    ReportItem.headline,
+                    ReportItem.title_zh,
+                    ReportItem.summary_zh,
+                    ReportItem.summary_en,
+                    ReportItem.text,
+                ],
                 keyword,
             )
         )
@@ -101,20 +112,16 @@ async def latest_for(
     found = [CatchUpItem("entry", e, e.published_at or epoch) for e in entry_rows]
     found += [CatchUpItem("item", i, i.published_at or epoch) for i in item_rows]
     mutes = [
-        s.keyword
+        Follow.of(s)
         for s in await session.scalars(
             select(Subscription).where(
                 Subscription.subscriber_id == subscriber.id,
                 Subscription.kind == SubscriptionKind.MUTE,
             )
         )
-        if s.keyword
     ]
-    if subscription.kind == SubscriptionKind.KEYWORD and subscription.keyword:
-        wanted = KeywordMatcher([subscription.keyword])
-        found = [f for f in found if wanted.find(searchable_text(f.row))]
-    if mutes:
-        muted = KeywordMatcher(mutes)
-        found = [f for f in found if not muted.find(searchable_text(f.row))]
+    follows = [Follow.of(subscription), *mutes]
+    matcher = KeywordMatcher(f.keyword for f in follows if f.keyword)
+    found = [f for f in found if why_matched(follows, features_of(f.row, matcher))]
     found.sort(key=lambda f: (f.published_at, f.row.id), reverse=True)
     return found[:limit]

@@ -1,25 +1,22 @@
-"""Who gets what: matching published content against subscriptions.
+"""Who gets what: the one rule that matches published content against subscriptions.
 
 A subscriber gets an entry or a report item when it follows one of its regions or
-commentators, or a keyword that occurs in its text, unless a muted keyword occurs in it too.
-Keywords match English on word boundaries, casefolded ("eu" does not match "Europe", "trade
-war" matches "trade-war"), and Chinese (or any phrase with CJK characters) as a substring.
+commentators, or a keyword that occurs in its text, unless a muted keyword occurs in it too
+(`why_matched`). A publication (a daily report, a digest, a single article) brings a subscriber
+the pieces that match, in the publication's order, as one message; a digest known only by its
+link brings everyone who follows anything (`edition_for`). Keywords match English on word
+boundaries, casefolded ("eu" does not match "Europe", "trade war" matches "trade-war"), and
+Chinese (or any phrase with CJK characters) as a substring.
 
-Matching runs at two scales:
+Every path applies these two functions to plain data (`Follow`, `Features`): instant editions
+(`bot.delivery.recipients`), daily summaries (`bot.delivery.summaries`) and catch-up
+(`bot.catchup`). SQL is only a pre-filter: at publication `plan_publication` records, in one
+INSERT ... SELECT, every active instant-mode subscriber with a follow among the publication's
+regions, commentators and keywords found (mutes are applied later, by the rule).
 
-- a fan-out (`enqueue_alerts`, `enqueue_digest`) queues the recipients of freshly published
-  content in one set-based INSERT ... SELECT per batch: region and commentator follows are
-  joins; keywords are found in Python with `KeywordMatcher` over the distinct keywords people
-  follow (far fewer than subscribers) and joined through a temporary table. `dedup_key`
-  (content, subscriber) with ON CONFLICT DO NOTHING makes a second fan-out of the same content,
-  from this process or another, queue nothing;
-- a daily summary (`bot.delivery.summaries`) matches a day's content against one subscriber's
-  subscriptions in memory with `why_matched`.
-
-Each queued row keeps why it matched in `Delivery.reason`, as refs (`encode_ref`): "r:<sub
-id>:<region id>", "c:<sub id>:<commentator id>", "k:<sub id>:<keyword>", one per line; digest
-refs carry a count ("6*r:12:3"). The sender turns them into "Japan · Lian Degui" in the
-subscriber's language and into the unfollow buttons.
+Why something came is kept as refs (`encode_ref`): "r:<sub id>:<region id>", "c:<sub id>:
+<commentator id>", "k:<sub id>:<keyword>". The sender turns them into "Japan · Lian Degui" in
+the subscriber's language and into the unfollow buttons.
 """
 
 from __future__ import annotations
@@ -27,25 +24,24 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import false, insert, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from storage.models import (
     ContentStatus,
     DeliveryMode,
-    DeliveryStatus,
     Entry,
     FanoutBatch,
+    FanoutRecipient,
     ReportItem,
+    Subscriber,
     SubscriberStatus,
     Subscription,
     SubscriptionKind,
-    UtcDateTime,
 )
 
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
@@ -112,7 +108,7 @@ def searchable_text(row: Entry | ReportItem) -> str:
         for c in row.commentators:
             parts += [c.name, c.name_zh]
     else:
-        parts = [row.headline, row.title_zh, row.summary_zh, row.text]
+        parts = [row.headline, row.title_zh, row.summary_zh, row.summary_en, row.text]
     return "\n".join(p for p in parts if p)
 
 
@@ -135,11 +131,13 @@ def encode_ref(ref: Ref) -> str:
     return f"{prefix}{code}:{ref.subscription_id}:{tail}"
 
 
-def decode_refs(reason: str | None) -> list[Ref]:
-    """Refs from `Delivery.reason`, regions first, then commentators, then keywords; anything
-    malformed is skipped (a reason is an explanation, never a reason not to send)."""
+def decode_refs(reason: str | Iterable[str] | None) -> list[Ref]:
+    """Refs from `Delivery.reason` (one per line) or an edition's "why" list, regions first,
+    then commentators, then keywords; anything malformed is skipped (a reason is an
+    explanation, never a reason not to send)."""
+    parts = (reason or "").split(REF_SEPARATOR) if isinstance(reason, str | None) else reason
     refs = []
-    for part in (reason or "").split(REF_SEPARATOR):
+    for part in parts:
         count = None
         head, _, rest = part.partition(":")
         if "*" in head:
@@ -157,7 +155,7 @@ def decode_refs(reason: str | None) -> list[Ref]:
     return sorted(refs, key=lambda r: (order[r.kind], -(r.count or 0), r.subscription_id))
 
 
-# --- in-memory matching (daily summaries) -----------------------------------------------
+# --- the rule ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +183,7 @@ class Features:
 
 
 def features_of(row: Entry | ReportItem, matcher: KeywordMatcher) -> Features:
+    """`row.regions` and `row.commentators` must be loaded."""
     return Features(
         frozenset(r.id for r in row.regions),
         frozenset(c.id for c in row.commentators),
@@ -192,60 +191,79 @@ def features_of(row: Entry | ReportItem, matcher: KeywordMatcher) -> Features:
     )
 
 
+# Plain strings: comparing with them is several times cheaper than with enum members, and
+# this runs for every (subscriber, piece) pair of a fan-out.
+_REGION = SubscriptionKind.REGION.value
+_COMMENTATOR = SubscriptionKind.COMMENTATOR.value
+_KEYWORD = SubscriptionKind.KEYWORD.value
+_MUTE = SubscriptionKind.MUTE.value
+
+
 def why_matched(follows: Sequence[Follow], features: Features) -> list[Ref]:
     """The follows that bring this content, or [] when none does or a mute excludes it."""
     refs = []
     for f in follows:
-        if f.kind == SubscriptionKind.MUTE:
+        kind = f.kind
+        if kind == _REGION:
+            if f.region_id in features.region_ids:
+                refs.append(Ref(kind, f.id, f.region_id))
+        elif kind == _COMMENTATOR:
+            if f.commentator_id in features.commentator_ids:
+                refs.append(Ref(kind, f.id, f.commentator_id))
+        elif kind == _KEYWORD:
             if f.keyword in features.keywords:
-                return []
-        elif f.kind == SubscriptionKind.REGION and f.region_id in features.region_ids:
-            refs.append(Ref(f.kind, f.id, target_id=f.region_id))
-        elif (
-            f.kind == SubscriptionKind.COMMENTATOR and f.commentator_id in features.commentator_ids
-        ):
-            refs.append(Ref(f.kind, f.id, target_id=f.commentator_id))
-        elif f.kind == SubscriptionKind.KEYWORD and f.keyword in features.keywords:
-            refs.append(Ref(f.kind, f.id, keyword=f.keyword))
+                refs.append(Ref(kind, f.id, keyword=f.keyword))
+        elif kind == _MUTE and f.keyword in features.keywords:
+            return []
     return refs
 
 
-# --- set-based fan-out ------------------------------------------------------------------
-
-_SOURCES = {
-    "item": ("item_regions", "item_commentators", "item_id"),
-    "entry": ("entry_regions", "entry_commentators", "entry_id"),
-}
+def follows_anything(follows: Sequence[Follow]) -> bool:
+    return any(f.kind != SubscriptionKind.MUTE for f in follows)
 
 
-def _agg(dialect: str, expression: str) -> str:
-    if dialect == "postgresql":
-        return f"string_agg({expression}, chr(10))"
-    return f"group_concat({expression}, char(10))"
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A piece of a publication (item or entry id) and the follows that bring it."""
+
+    piece_id: int
+    refs: list[Ref]
+
+
+def edition_for(
+    follows: Sequence[Follow],
+    pieces: Sequence[tuple[int, Features]],
+    *,
+    link_only: bool = False,
+) -> list[Match] | None:
+    """What one publication brings a subscriber: its matching pieces in order, or None when it
+    brings nothing. A digest known only by its link (`link_only`, no pieces) is the monthly
+    issue everyone who follows anything signed up for: [] for them."""
+    if link_only:
+        return [] if follows_anything(follows) else None
+    matched = [
+        Match(pid, refs) for pid, features in pieces if (refs := why_matched(follows, features))
+    ]
+    return matched or None
+
+
+# --- publication: the SQL pre-filter ----------------------------------------------------
 
 
 @dataclass
-class KeywordHits:
-    """The followed and muted keywords found in each piece of content (`cid`)."""
+class KeywordSets:
+    """Every keyword someone follows or mutes, and a matcher that finds them all at once."""
 
-    rows: list[dict[str, Any]]
-    checked: frozenset[str] = frozenset()  # every keyword looked for
-
-    @property
-    def followed(self) -> bool:
-        return any(r["mute"] == 0 for r in self.rows)
+    followed: frozenset[str]
+    muted: frozenset[str]
+    matcher: KeywordMatcher
 
     @property
-    def muted(self) -> bool:
-        return any(r["mute"] == 1 for r in self.rows)
-
-    def only(self, ids: Sequence[int]) -> KeywordHits:
-        wanted = set(ids)
-        return KeywordHits([r for r in self.rows if r["cid"] in wanted], self.checked)
+    def checked(self) -> frozenset[str]:
+        return self.followed | self.muted
 
 
-async def find_keyword_hits(session: AsyncSession, texts: dict[int, str]) -> KeywordHits:
-    """Look for every distinct followed or muted keyword in each text (one pass per text)."""
+async def keyword_sets(session: AsyncSession) -> KeywordSets:
     rows = await session.execute(
         select(Subscription.kind, Subscription.keyword)
         .where(Subscription.kind.in_([SubscriptionKind.KEYWORD, SubscriptionKind.MUTE]))
@@ -256,241 +274,127 @@ async def find_keyword_hits(session: AsyncSession, texts: dict[int, str]) -> Key
     for kind, keyword in rows:
         if keyword:
             (muted if kind == SubscriptionKind.MUTE else followed).add(keyword)
-    hits: list[dict[str, Any]] = []
-    matcher = KeywordMatcher(followed | muted)
-    if matcher:
-        for cid, body in texts.items():
-            for keyword in matcher.find(body):
-                if keyword in followed:
-                    hits.append({"cid": cid, "keyword": keyword, "mute": 0})
-                if keyword in muted:
-                    hits.append({"cid": cid, "keyword": keyword, "mute": 1})
-    return KeywordHits(hits, frozenset(followed | muted))
+    return KeywordSets(frozenset(followed), frozenset(muted), KeywordMatcher(followed | muted))
 
 
-async def _load_hits(session: AsyncSession, hits: KeywordHits) -> None:
-    """Put `hits` in the temporary table `keyword_hits(cid, keyword, mute)` of this session's
-    connection, where the fan-out statements join them with subscriptions."""
-    await session.execute(
-        text(
-            "CREATE TEMPORARY TABLE IF NOT EXISTS keyword_hits "
-            "(cid INTEGER, keyword TEXT, mute INTEGER)"
-        )
-    )
-    await session.execute(text("DELETE FROM keyword_hits"))
-    if hits.rows:
-        await session.execute(
-            text("INSERT INTO keyword_hits (cid, keyword, mute) VALUES (:cid, :keyword, :mute)"),
-            hits.rows,
-        )
+@dataclass(frozen=True)
+class Publication:
+    """What one fan-out batch delivers: a daily report ("report", its published items), a
+    digest ("digest", its published entries; none known: link only) or a single article
+    ("entry", the entry itself). Pieces need `regions` and `commentators` loaded."""
+
+    content_type: str
+    id: int
+    pieces: Sequence[Entry | ReportItem]
+    priority: int = 10
 
 
-def _matches_sql(content_type: str, ids: Sequence[int], hits: KeywordHits) -> str:
-    """(cid, sid, ref) for every follow that brings content `cid` to subscriber `sid`, muted
-    content excluded. Used for digests, where counts need every match."""
-    regions, commentators, column = _SOURCES[content_type]
-    id_list = ", ".join(str(int(i)) for i in ids)
-    parts = [
-        f"SELECT x.{column} AS cid, f.subscriber_id AS sid, "
-        "'r:' || f.id || ':' || f.region_id AS ref "
-        f"FROM {regions} x JOIN subscriptions f ON f.region_id = x.region_id AND f.kind = 'region' "
-        f"WHERE x.{column} IN ({id_list})",
-        f"SELECT x.{column}, f.subscriber_id, 'c:' || f.id || ':' || f.commentator_id "
-        f"FROM {commentators} x JOIN subscriptions f "
-        f"ON f.commentator_id = x.commentator_id AND f.kind = 'commentator' "
-        f"WHERE x.{column} IN ({id_list})",
-    ]
-    if hits.followed:
-        parts.append(
-            "SELECT h.cid, f.subscriber_id, 'k:' || f.id || ':' || f.keyword "
-            "FROM keyword_hits h JOIN subscriptions f "
-            "ON f.keyword = h.keyword AND f.kind = 'keyword' WHERE h.mute = 0"
-        )
-    matches = " UNION ALL ".join(parts)
-    if not hits.muted:
-        return matches
-    return (
-        f"SELECT m.cid, m.sid, m.ref FROM ({matches}) m WHERE NOT EXISTS ("
-        "SELECT 1 FROM keyword_hits h JOIN subscriptions f "
-        "ON f.keyword = h.keyword AND f.kind = 'mute' "
-        "WHERE h.mute = 1 AND h.cid = m.cid AND f.subscriber_id = m.sid)"
-    )
-
-
-_INSERT_COLUMNS = (
-    "subscriber_id, chat_id, thread_id, kind, priority, content_type, content_id, dedup_key, "
-    "reason, text, disable_preview, status, attempts, created_at, updated_at"
-)
-
-
-def _typed(statement: str) -> Any:
-    params = [bindparam("now", type_=UtcDateTime())]
-    if re.search(r":no\b", statement):
-        params.append(bindparam("no", value=False))
-    return text(statement).bindparams(*params)
-
-
-async def content_features(
-    session: AsyncSession, content_type: str, ids: Sequence[int], hits: KeywordHits
-) -> dict[int, Features]:
-    """Regions, commentators and keywords found (followed or muted) of each entry or item."""
-    regions_table, commentators_table, column = _SOURCES[content_type]
-    id_list = ", ".join(str(int(i)) for i in ids)
-    found: dict[int, tuple[set[int], set[int], set[str]]] = {i: (set(), set(), set()) for i in ids}
-    for table, slot, target in (
-        (regions_table, 0, "region_id"),
-        (commentators_table, 1, "commentator_id"),
-    ):
-        pairs = await session.execute(
-            text(f"SELECT {column}, {target} FROM {table} WHERE {column} IN ({id_list})")
-        )
-        for cid, target_id in pairs:
-            found[cid][slot].add(target_id)  # type: ignore[attr-defined]
-    for hit in hits.rows:
-        if hit["cid"] in found:
-            found[hit["cid"]][2].add(hit["keyword"])
-    return {
-        cid: Features(frozenset(r), frozenset(c), frozenset(k)) for cid, (r, c, k) in found.items()
-    }
-
-
-async def plan_alerts(
+async def plan_publication(
     session: AsyncSession,
-    content_type: str,
-    rows: Sequence[Entry | ReportItem],
+    publication: Publication,
     *,
     now: dt.datetime,
-    priority: int = 10,
-    hits: KeywordHits | None = None,
+    keywords: KeywordSets,
+    sizes: Callable[[Entry | ReportItem, frozenset[str]], dict[str, int]] | None = None,
+    header: int = 0,
 ) -> int:
-    """Record who may get an instant alert of each entry or item (`content_type` "entry" /
-    "item"): a `FanoutBatch` with the content's features and one `FanoutRecipient` per active
-    instant-mode subscriber with a follow among them, written by one INSERT ... SELECT.
-    Returns how many recipients were recorded. `bot.delivery.recipients` later expands them
-    into outbox rows, one per (subscriber, entry or item) that still matches, mutes applied.
-    Rows need their commentators loaded (keyword text includes their names); `hits` are the
-    keywords found in their text (`find_keyword_hits`) when the caller computed them."""
-    if not rows:
+    """Record who may get an instant edition of `publication`: a `FanoutBatch` with its
+    pieces' features and one `FanoutRecipient` per active instant-mode subscriber with a follow
+    among them (everyone who follows anything, for a link-only digest), written by one
+    INSERT ... SELECT. Returns how many recipients were recorded. `bot.delivery.recipients`
+    later applies the rule (`edition_for`) to each of them. `sizes(piece, followed keywords
+    found)` bounds a piece's rendered length per content language and `header` the edition's
+    header, for splitting it into messages."""
+    features = [(p.id, features_of(p, keywords.matcher)) for p in publication.pieces]
+    link_only = publication.content_type == "digest" and not features
+    if not features and not link_only:
         return 0
-    if hits is None:
-        hits = await find_keyword_hits(session, {r.id: searchable_text(r) for r in rows})
-    ordered = sorted(rows, key=lambda r: (getattr(r, "position", 0), r.id))
-    features = await content_features(session, content_type, [r.id for r in ordered], hits)
     batch = FanoutBatch(
-        content_type=content_type,
-        priority=priority,
+        content_type=publication.content_type,
+        priority=publication.priority,
         features={
-            "checked": sorted(hits.checked),
+            "publication": publication.id,
+            "link_only": link_only,
+            "header": header,
+            "checked": sorted(keywords.checked),
             "content": [
-                [r.id, sorted(f.region_ids), sorted(f.commentator_ids), sorted(f.keywords)]
-                for r in ordered
-                for f in [features[r.id]]
+                [
+                    pid,
+                    sorted(f.region_ids),
+                    sorted(f.commentator_ids),
+                    sorted(f.keywords),
+                    sizes(piece, f.keywords & keywords.followed) if sizes else {},
+                ]
+                for piece, (pid, f) in zip(publication.pieces, features, strict=True)
             ],
         },
         created_at=now,
     )
     session.add(batch)
     await session.flush()
-    regions = {i for f in features.values() for i in f.region_ids}
-    commentators = {i for f in features.values() for i in f.commentator_ids}
-    followed = sorted({h["keyword"] for h in hits.rows if h["mute"] == 0})
-    conditions = []
-    params: dict[str, Any] = {"batch": batch.id}
-    if regions:
-        conditions.append(f"(f.kind = 'region' AND f.region_id IN ({_ints(regions)}))")
-    if commentators:
-        conditions.append(
-            f"(f.kind = 'commentator' AND f.commentator_id IN ({_ints(commentators)}))"
+    if link_only:
+        brings = Subscription.kind != SubscriptionKind.MUTE
+    else:
+        regions = {i for _, f in features for i in f.region_ids}
+        commentators = {i for _, f in features for i in f.commentator_ids}
+        found = {k for _, f in features for k in f.keywords} & keywords.followed
+        conditions = []
+        if regions:
+            conditions.append(
+                (Subscription.kind == SubscriptionKind.REGION) & Subscription.region_id.in_(regions)
+            )
+        if commentators:
+            conditions.append(
+                (Subscription.kind == SubscriptionKind.COMMENTATOR)
+                & Subscription.commentator_id.in_(commentators)
+            )
+        if found:
+            conditions.append(
+                (Subscription.kind == SubscriptionKind.KEYWORD) & Subscription.keyword.in_(found)
+            )
+        brings = or_(false(), *conditions)
+    wanted = (
+        Subscriber.status == SubscriberStatus.ACTIVE,
+        Subscriber.mode == DeliveryMode.INSTANT,
+    )
+    if session.bind.dialect.name == "postgresql":
+        # The matching follows first, then their subscribers: no plan can turn this into a
+        # probe of the subscriptions per subscriber (PostgreSQL did, with stale statistics).
+        matched = (
+            select(Subscription.subscriber_id.label("sid")).where(brings).distinct().subquery()
         )
-    if followed:
-        names = ", ".join(f":k{i}" for i in range(len(followed)))
-        conditions.append(f"(f.kind = 'keyword' AND f.keyword IN ({names}))")
-        params |= {f"k{i}": keyword for i, keyword in enumerate(followed)}
-    if not conditions:
-        return 0
+        recipients = (
+            select(literal(batch.id), matched.c.sid)
+            .join(Subscriber, Subscriber.id == matched.c.sid)
+            .where(*wanted)
+            .order_by(matched.c.sid)
+        )
+    else:
+        # SQLite: one pass over the subscribers, each probed through its subscriptions'
+        # index, costs half of collecting a report's many matching follows and removing
+        # duplicates (0.6 s against 1.2 s for 100,000 subscribers).
+        follows = select(Subscription.id).where(Subscription.subscriber_id == Subscriber.id, brings)
+        recipients = (
+            select(literal(batch.id), Subscriber.id)
+            .where(*wanted, follows.exists())
+            .order_by(Subscriber.id)
+        )
     result = await session.execute(
-        text(
-            "INSERT INTO fanout_recipients (batch_id, subscriber_id) "
-            # The matching follows first, then their subscribers: no plan can turn this into
-            # a probe of the subscriptions per subscriber (PostgreSQL did, with stale stats).
-            "SELECT :batch, m.sid FROM (SELECT DISTINCT f.subscriber_id AS sid "
-            f"FROM subscriptions f WHERE {' OR '.join(conditions)}) m "
-            "JOIN subscribers s ON s.id = m.sid "
-            f"WHERE s.status = '{SubscriberStatus.ACTIVE}' AND s.mode = '{DeliveryMode.INSTANT}' "
-            "ORDER BY m.sid"
-        ),
-        params,
+        insert(FanoutRecipient).from_select(["batch_id", "subscriber_id"], recipients)
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
-def _ints(values: Iterable[int]) -> str:
-    return ", ".join(str(int(v)) for v in sorted(values))
-
-
-async def enqueue_digest(
-    session: AsyncSession,
-    digest_id: int,
-    *,
-    now: dt.datetime,
-    priority: int = 15,
-    entries: Sequence[Entry] | None = None,
-    hits: KeywordHits | None = None,
-) -> int:
-    """Queue the digest's link for every active subscriber (instant or daily) who follows
-    something among its published entries, with per-follow counts in the reason. A digest
-    registered by its link alone (no entries known) goes to every active subscriber who
-    follows anything: it is the monthly issue they signed up for. `entries` (commentators
-    loaded) and `hits` may be passed when the caller has them."""
-    if entries is None:
-        entries = await digest_entries(session, digest_id)
-    if not entries:
-        return await _enqueue_link_only_digest(session, digest_id, now=now, priority=priority)
-    dialect = session.bind.dialect.name
-    if hits is None:
-        hits = await find_keyword_hits(session, {e.id: searchable_text(e) for e in entries})
-    await _load_hits(session, hits)
-    matches = _matches_sql("entry", [e.id for e in entries], hits)
-    counted = "c.n || '*' || c.ref"
-    statement = (
-        f"INSERT INTO deliveries ({_INSERT_COLUMNS}) "
-        f"SELECT s.id, s.chat_id, s.thread_id, 'digest', {int(priority)}, 'digest', "
-        f"{int(digest_id)}, 'digest:{int(digest_id)}:' || s.id, {_agg(dialect, counted)}, '', "
-        f":no, '{DeliveryStatus.PENDING}', 0, :now, :now "
-        f"FROM (SELECT m.sid, m.ref, count(DISTINCT m.cid) AS n FROM ({matches}) m "
-        "GROUP BY m.sid, m.ref) c JOIN subscribers s ON s.id = c.sid "
-        f"WHERE s.status = '{SubscriberStatus.ACTIVE}' "
-        f"AND s.mode IN ('{DeliveryMode.INSTANT}', '{DeliveryMode.DAILY}') "
-        "GROUP BY s.id, s.chat_id, s.thread_id ORDER BY s.id "
-        "ON CONFLICT (dedup_key) DO NOTHING"
-    )
-    result = await session.execute(_typed(statement), {"now": now})
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
-async def _enqueue_link_only_digest(
-    session: AsyncSession, digest_id: int, *, now: dt.datetime, priority: int
-) -> int:
-    statement = (
-        f"INSERT INTO deliveries ({_INSERT_COLUMNS}) "
-        f"SELECT s.id, s.chat_id, s.thread_id, 'digest', {int(priority)}, 'digest', "
-        f"{int(digest_id)}, 'digest:{int(digest_id)}:' || s.id, '', '', :no, "
-        f"'{DeliveryStatus.PENDING}', 0, :now, :now FROM subscribers s "
-        f"WHERE s.status = '{SubscriberStatus.ACTIVE}' "
-        f"AND s.mode IN ('{DeliveryMode.INSTANT}', '{DeliveryMode.DAILY}') "
-        "AND s.id IN (SELECT f.subscriber_id FROM subscriptions f "
-        f"WHERE f.kind <> '{SubscriptionKind.MUTE}') "
-        "ORDER BY s.id ON CONFLICT (dedup_key) DO NOTHING"
-    )
-    result = await session.execute(_typed(statement), {"now": now})
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    planned = int(result.rowcount or 0)  # type: ignore[attr-defined]
+    if not planned:
+        await session.delete(batch)  # nobody to expand it for
+    return planned
 
 
 async def digest_entries(session: AsyncSession, digest_id: int) -> list[Entry]:
+    """A digest's published entries in its order, regions and commentators loaded."""
     return list(
         await session.scalars(
             select(Entry)
             .where(Entry.digest_id == digest_id, Entry.status == ContentStatus.PUBLISHED)
-            .options(selectinload(Entry.commentators))
+            .order_by(Entry.position, Entry.id)
+            .options(selectinload(Entry.regions), selectinload(Entry.commentators))
         )
     )

@@ -1,5 +1,6 @@
-"""Buttons under pushed items (follow / stop following in one tap) and group-to-supergroup
-moves (`migrate_to_chat_id`), which carry a group's subscriptions to its new chat id."""
+"""Buttons under pushed editions (an item's full summary; follow / stop following in one tap)
+and group-to-supergroup moves (`migrate_to_chat_id`), which carry a group's subscriptions to
+its new chat id."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot.delivery.buttons import apply_button
+from bot.delivery.buttons import SUMMARY_ACTIONS, apply_button, open_summary
 from bot.delivery.migration import move_chat
 from bot.i18n import t
 from bot.render import esc, parse_callback
@@ -29,9 +30,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await scope.load_language()
         await scope.answer(t(scope.language, "error.stale_button"), alert=True)
         return
+    action, (target_id,) = parsed
+    if action in SUMMARY_ACTIONS:
+        await _send_summary(scope, action, target_id)
+        return
     if not await scope.can_change():
         return
-    action, (target_id,) = parsed
     async with scope.unit() as session:
         subscriber = await scope.subscriber(session, create=True)
         assert subscriber is not None
@@ -40,6 +44,21 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _drop_button(scope, scope.query.data or "")
     values = {k: esc(v) for k, v in {"name": outcome.name, **outcome.values}.items()}
     await scope.answer(t(scope.language, outcome.key, **values))
+
+
+async def _send_summary(scope: Scope, action: str, piece_id: int) -> None:
+    """Reading needs no permission: anyone in the chat may open what the chat was sent."""
+    async with scope.unit() as session:
+        subscriber = await scope.subscriber(session)
+        content_language = subscriber.content_language if subscriber else "both"
+        rendered = await open_summary(
+            session, action, piece_id, language=scope.language, content_language=content_language
+        )
+    if rendered is None:
+        await scope.answer(t(scope.language, "delivery.piece_gone"), alert=True)
+        return
+    await scope.answer()
+    await scope.reply(rendered)
 
 
 async def _drop_button(scope: Scope, data: str) -> None:

@@ -393,6 +393,11 @@ class Delivery(Base):
     # Unique per (recipient, content): the same thing is never queued twice for one chat.
     dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
     reason: Mapped[str | None] = mapped_column(Text)
+    # An edition (content_type report | digest | entry, content_id the publication): the pieces
+    # this message shows, in order, with why each came, and which part of the edition it is:
+    # {"items": [{"id": <item or entry id>, "why": ["r:<sub id>:<region id>", ...]}, ...],
+    #  "part": 1, "parts": 2}. With `telegram_message_id` it names the message to correct.
+    edition: Mapped[dict[str, Any] | None]
     text: Mapped[str] = mapped_column(Text)
     reply_markup: Mapped[dict[str, Any] | None]
     disable_preview: Mapped[bool] = mapped_column(default=False)
@@ -428,25 +433,27 @@ class Sender(Base):
 
 
 class FanoutBatch(Base):
-    """Published entries or report items whose instant alerts are being queued: what matching
-    needs to know about each (regions, commentators, keywords found), fixed at publication.
-    Its recipients wait in `FanoutRecipient` until `bot.delivery.recipients` turns them into
-    outbox rows."""
+    """A publication (daily report, digest, single article) whose instant editions are being
+    queued: what matching needs to know about each of its pieces (regions, commentators,
+    keywords found), fixed at publication. Its recipients wait in `FanoutRecipient` until
+    `bot.delivery.recipients` turns them into outbox rows, one message per subscriber."""
 
     __tablename__ = "fanout_batches"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    content_type: Mapped[str] = mapped_column(String(16))  # entry | item
+    content_type: Mapped[str] = mapped_column(String(16))  # report | digest | entry
     priority: Mapped[int] = mapped_column(default=10)
-    # {"checked": [every keyword looked for], "content": [[content id, [region ids],
-    # [commentator ids], [keywords found]], ...] in sending order}
+    # {"publication": <report, digest or entry id>, "link_only": <a digest without entries>,
+    #  "checked": [every keyword looked for], "content": [[piece id, [region ids],
+    #  [commentator ids], [keywords found], <rendered size bound>], ...] in the edition's order}
     features: Mapped[dict[str, Any]]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class FanoutRecipient(Base):
-    """A subscriber some follow of whom matched a batch: one narrow row per subscriber, so a
-    33-item report for 100,000 subscribers writes 100,000 rows at publication, not 700,000.
+    """A subscriber some follow of whom matched a batch: one narrow row per subscriber, written
+    by one INSERT ... SELECT at publication and expanded into its message just ahead of the
+    sender.
     No foreign keys (checks would cost as much as the insert): rows of a deleted subscriber are
     skipped when they are expanded."""
 

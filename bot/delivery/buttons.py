@@ -1,18 +1,24 @@
-"""The buttons under pushed items: follow its commentator or region, stop following what
-brought it. Callback data is built by `bot.render.content` ("dl:fr:<region id>",
-"dl:fc:<commentator id>", "dl:u:<subscription id>") and parsed back strictly by the handler."""
+"""The buttons under pushed editions: open an item's full summary, follow its commentator or
+region, stop following what brought it. Callback data is built by `bot.render.content`
+("dl:si:<item id>", "dl:se:<entry id>", "dl:fr:<region id>", "dl:fc:<commentator id>",
+"dl:u:<subscription id>") and parsed back strictly by the handler."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from bot import subscriptions
 from bot.lookup import get_commentator, get_region
-from bot.render.content import region_name
-from storage.models import Subscriber, SubscriptionKind
+from bot.render import Rendered
+from bot.render.content import full_summary, region_name
+from storage.models import ContentStatus, Entry, ReportItem, Subscriber, SubscriptionKind
+
+SUMMARY_ACTIONS = ("si", "se")  # open a report item's / an entry's full summary
 
 
 @dataclass(frozen=True)
@@ -59,3 +65,31 @@ async def apply_button(
             name = removed.keyword or removed.target
         return ButtonOutcome("delivery.unfollowed", name)
     return ButtonOutcome("error.stale_button")
+
+
+async def open_summary(
+    session: AsyncSession,
+    action: str,
+    piece_id: int,
+    *,
+    language: str,
+    content_language: str,
+) -> Rendered | None:
+    """The full summary a numbered button opens ("si" a report item, "se" an entry), in the
+    reader's languages; None when it is gone (retracted, deleted: a stale button)."""
+    piece: Entry | ReportItem | None
+    if action == "se":
+        piece = await session.scalar(
+            select(Entry)
+            .where(Entry.id == piece_id)
+            .options(selectinload(Entry.regions), selectinload(Entry.commentators))
+        )
+    else:
+        piece = await session.scalar(
+            select(ReportItem)
+            .where(ReportItem.id == piece_id)
+            .options(selectinload(ReportItem.regions), selectinload(ReportItem.commentators))
+        )
+    if piece is None or piece.status != ContentStatus.PUBLISHED:
+        return None
+    return full_summary(piece, language=language, content_language=content_language)

@@ -5,27 +5,26 @@ ingest --publish`, another bot instance. The running bot polls for published con
 `fanned_out_at` is empty (every second, and at once when `notify_published` wakes it), queues
 its recipients and stamps `fanned_out_at`.
 
-A fan-out plans rather than queues alerts: one transaction records, per entry or report item
-batch, the subscribers some follow brings it to (`bot.matching.plan_alerts`, one narrow row per
-subscriber) and queues digest messages, then stamps `fanned_out_at`. The outbox rows, one per
-(subscriber, entry or item), are expanded from the plan a chunk at a time
-(`bot.delivery.recipients`): the first chunks at once, so a small fan-out is complete when this
-returns and the sender starts on a big one, the rest by the `RecipientFeeder` just ahead of the
-sender. A 33-item report for 100,000 subscribers thus commits 100,000 narrow rows instead of
-700,000 outbox rows before anything can go out. A crash before the stamp leaves the content
-unstamped: the next poll plans it again and the outbox's unique `dedup_key` per (content,
-subscriber) turns what was already queued into no-ops.
+A fan-out plans rather than queues messages: one transaction records, per publication (a
+daily report, a digest, a single article), the instant-mode subscribers some follow brings it
+to (`bot.matching.plan_publication`, one narrow row per subscriber), then stamps
+`fanned_out_at`. The outbox rows, one message per (subscriber, publication), are expanded from
+the plan a chunk at a time (`bot.delivery.recipients`): the first chunks at once, so a small
+fan-out is complete when this returns and the sender starts on a big one, the rest by the
+`RecipientFeeder` just ahead of the sender. A crash before the stamp leaves the content
+unstamped: the next poll plans it again and the outbox's unique `dedup_key` per (publication,
+subscriber, part) turns what was already queued into no-ops.
 
 On PostgreSQL the content rows stay locked (FOR UPDATE SKIP LOCKED, in a transaction held open
 for the whole fan-out), so two bot instances split the work instead of both doing it.
 
-What goes out:
-- an entry: an instant alert to each matching instant-mode subscriber. Entries of a digest that
-  is published are delivered through the digest's message instead (its link and counts), so
-  publishing a 40-entry digest sends one message per subscriber, not 41;
-- a daily report: an instant alert per matching item;
-- a digest: its link and what it holds for each matching subscriber, instant or daily.
-Daily-mode subscribers get entries and items in their summary (`bot.delivery.summaries`).
+What goes out, to instant-mode subscribers only:
+- a daily report: one message listing every item that matches them, in the report's order;
+- a digest: one message with its link and the entries that match them, grouped by region (a
+  digest known only by its link: to everyone who follows anything). Its entries are not sent
+  again one by one;
+- a single article (an entry outside a published digest): one message.
+Daily-mode subscribers get all of it in their next summary (`bot.delivery.summaries`).
 """
 
 from __future__ import annotations
@@ -44,21 +43,19 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from bot.channels import queue_editions
-from bot.delivery.recipients import queue_next
-from bot.matching import (
-    KeywordHits,
-    digest_entries,
-    enqueue_digest,
-    find_keyword_hits,
-    plan_alerts,
-    searchable_text,
-)
+from bot.delivery.outbox import PRIORITY
+from bot.delivery.recipients import CHUNK, queue_next
+from bot.matching import KeywordSets, Publication, digest_entries, keyword_sets, plan_publication
+from bot.render.content import header_bound, piece_bound
 from storage.models import ContentStatus, DailyReport, Digest, Entry, ReportItem
 
 log = logging.getLogger(__name__)
 
 BATCH = 200
-FIRST_ROWS = 2_000  # outbox rows expanded before fan_out returns
+# Recipients expanded (about one message each) before fan_out returns: a small fan-out is
+# complete at once, and on a big one the sender starts on these, seconds of sending, while the
+# feeder expands the rest in full chunks.
+FIRST_ROWS = 200
 
 
 @dataclass
@@ -66,8 +63,8 @@ class FanoutResult:
     entries: int = 0
     reports: int = 0
     digests: int = 0
-    recipients: int = 0  # planned (subscriber, batch) pairs
-    queued: int = 0  # outbox rows queued by this call (digests, the first expanded chunks)
+    recipients: int = 0  # planned (subscriber, publication) pairs
+    queued: int = 0  # outbox rows queued by this call (the first expanded chunks)
     first_commit_seconds: float | None = None
 
     @property
@@ -77,15 +74,13 @@ class FanoutResult:
 
 @dataclass
 class _Work:
-    """What one fan-out queues: entries and items to alert about, digests to announce."""
+    """What one fan-out delivers: publications, and the rows to stamp."""
 
     entries: list[Entry] = field(default_factory=list)  # all picked (to stamp)
-    alone: list[Entry] = field(default_factory=list)  # those alerted one by one
     report_ids: list[int] = field(default_factory=list)
-    items: list[ReportItem] = field(default_factory=list)
     digests: list[Digest] = field(default_factory=list)
-    digest_entries: dict[int, list[Entry]] = field(default_factory=dict)
-    hits: dict[str, KeywordHits] = field(default_factory=dict)
+    publications: list[tuple[Publication, int]] = field(default_factory=list)  # with header bound
+    keywords: KeywordSets | None = None
 
     @property
     def empty(self) -> bool:
@@ -121,12 +116,13 @@ async def _pick(session: AsyncSession) -> _Work:
                 .order_by(Entry.id)
                 .limit(BATCH),
                 Entry,
-            ).options(selectinload(Entry.commentators), selectinload(Entry.digest))
+            ).options(
+                selectinload(Entry.commentators),
+                selectinload(Entry.regions),
+                selectinload(Entry.digest),
+            )
         )
     )
-    work.alone = [
-        e for e in work.entries if e.digest is None or e.digest.status != ContentStatus.PUBLISHED
-    ]
     work.report_ids = list(
         await session.scalars(
             _locked(
@@ -142,57 +138,59 @@ async def _pick(session: AsyncSession) -> _Work:
             )
         )
     )
+    reports = []
     if work.report_ids:
-        work.items = list(
+        reports = list(
             await session.scalars(
-                select(ReportItem)
-                .where(
-                    ReportItem.report_id.in_(work.report_ids),
-                    ReportItem.status == ContentStatus.PUBLISHED,
+                select(DailyReport)
+                .where(DailyReport.id.in_(work.report_ids))
+                .order_by(DailyReport.id)
+                .options(
+                    selectinload(DailyReport.items).options(
+                        selectinload(ReportItem.regions), selectinload(ReportItem.commentators)
+                    )
                 )
-                .order_by(ReportItem.report_id, ReportItem.position, ReportItem.id)
-                .options(selectinload(ReportItem.commentators))
             )
         )
-    if work.alone:
-        work.hits["entry"] = await find_keyword_hits(
-            session, {e.id: searchable_text(e) for e in work.alone}
-        )
-    if work.items:
-        work.hits["item"] = await find_keyword_hits(
-            session, {i.id: searchable_text(i) for i in work.items}
-        )
+    for report in reports:
+        items = [i for i in report.items if i.status == ContentStatus.PUBLISHED]
+        publication = Publication("report", report.id, items, PRIORITY["alert"])
+        work.publications.append((publication, header_bound(report)))
     for digest in work.digests:
         entries = await digest_entries(session, digest.id)
-        work.digest_entries[digest.id] = entries
-        work.hits[f"digest:{digest.id}"] = await find_keyword_hits(
-            session, {e.id: searchable_text(e) for e in entries}
-        )
+        publication = Publication("digest", digest.id, entries, PRIORITY["digest"])
+        work.publications.append((publication, header_bound(digest)))
+    for entry in work.entries:
+        # Entries of a published digest travel in the digest's message.
+        if entry.digest is None or entry.digest.status != ContentStatus.PUBLISHED:
+            work.publications.append((Publication("entry", entry.id, [entry]), 0))
+    if work.publications:
+        work.keywords = await keyword_sets(session)
     return work
 
 
 async def _plan(session: AsyncSession, work: _Work, now: dt.datetime) -> tuple[int, int]:
-    """Plan the alerts and queue the digests; returns (recipients planned, rows queued)."""
-    planned = queued = 0
-    for kind, rows in (("entry", work.alone), ("item", work.items)):
-        if rows:
-            planned += await plan_alerts(session, kind, rows, now=now, hits=work.hits[kind])
-    for digest in work.digests:
-        queued += await enqueue_digest(
+    """Plan every publication's recipients and queue its posts to the connected channels;
+    returns (recipients planned, channel posts queued)."""
+    planned = 0
+    for publication, header in work.publications:
+        assert work.keywords is not None  # set whenever there are publications
+        planned += await plan_publication(
             session,
-            digest.id,
+            publication,
             now=now,
-            entries=work.digest_entries[digest.id],
-            hits=work.hits[f"digest:{digest.id}"],
+            keywords=work.keywords,
+            sizes=piece_bound,
+            header=header,
         )
-    queued += await queue_editions(
+    posts = await queue_editions(
         session,
         now=now,
         report_ids=work.report_ids,
         digest_ids=[d.id for d in work.digests],
-        entry_ids=[e.id for e in work.alone],
+        entry_ids=[p.id for p, _ in work.publications if p.content_type == "entry"],
     )
-    return planned, queued
+    return planned, posts
 
 
 async def _stamp(session: AsyncSession, work: _Work, now: dt.datetime) -> None:
@@ -231,7 +229,7 @@ async def fan_out(
         if work.empty:
             return result
         async with lock, session_factory() as session, session.begin():
-            result.recipients, result.queued = await _plan(session, work, now)
+            result.recipients, posts = await _plan(session, work, now)
         result.first_commit_seconds = loop.time() - started
         if on_queued is not None:
             on_queued()
@@ -241,9 +239,10 @@ async def fan_out(
             # SQLite cannot turn this long read into a write once others have written.
             async with lock, session_factory() as session, session.begin():
                 await _stamp(session, work, now)
-    while result.recipients and result.queued < first_rows:
+    result.queued = posts
+    while result.recipients and result.queued - posts < first_rows:
         async with lock, session_factory() as session, session.begin():
-            queued = await queue_next(session, now)
+            queued = await queue_next(session, now, chunk=min(CHUNK, max(first_rows, 1)))
         if queued is None:
             break
         result.queued += queued

@@ -1,7 +1,9 @@
 """Turning claimed outbox rows into what goes to Telegram (text, buttons, preview choice).
 
-Content alerts are rendered here, at send time, from the content and the subscriber's current
-languages; a row whose content was retracted or deleted since it was queued is cancelled.
+Editions (one message per subscriber and publication, `Delivery.edition` naming the pieces it
+shows) are rendered here, at send time, from the content and the subscriber's current
+languages. Pieces retracted since the row was queued are left out; a row whose publication, or
+every piece it showed, was retracted is cancelled.
 """
 
 from __future__ import annotations
@@ -17,8 +19,24 @@ from sqlalchemy.orm import selectinload
 from bot.delivery.outbox import QueuedRow
 from bot.matching import Ref, decode_refs
 from bot.render import keyboard_json
-from bot.render.content import Why, region_name, render_alert, render_digest
-from storage.models import Commentator, ContentStatus, Digest, Entry, Region, ReportItem
+from bot.render.content import (
+    Shown,
+    Why,
+    region_name,
+    render_alert,
+    render_digest,
+    render_edition,
+)
+from storage.models import (
+    Commentator,
+    ContentStatus,
+    DailyReport,
+    Delivery,
+    Digest,
+    Entry,
+    Region,
+    ReportItem,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +52,7 @@ def why_of(
     regions: dict[int, Region],
     commentators: dict[int, Commentator],
 ) -> list[Why]:
+    """Refs as labels in the subscriber's language ("Japan", "Lian Degui", “chips”)."""
     out = []
     for ref in refs:
         if ref.kind == "region":
@@ -58,60 +77,142 @@ def why_of(
 
 async def prepare(session: AsyncSession, rows: Sequence[QueuedRow]) -> dict[int, Outgoing | str]:
     """Row id -> what to send, or the reason the row is cancelled instead."""
-    wanted: dict[str, set[int]] = {"entry": set(), "item": set(), "digest": set()}
-    refs = {row.id: decode_refs(row.reason) for row in rows if row.content_type in wanted}
+    editions: dict[int, dict[str, Any]] = {}
+    ids = [row.id for row in rows if row.content_type in EDITIONS]
+    if ids:
+        editions = {
+            row_id: edition
+            for row_id, edition in await session.execute(
+                select(Delivery.id, Delivery.edition).where(Delivery.id.in_(ids))
+            )
+            if edition is not None
+        }
+    loaded = await _load(session, rows, editions)
+    out: dict[int, Outgoing | str] = {}
     for row in rows:
-        if row.content_type in wanted and row.content_id is not None:
-            wanted[row.content_type].add(row.content_id)
-    contents: dict[tuple[str, int], Any] = {}
+        if row.content_type not in EDITIONS and row.content_type != "item":
+            out[row.id] = Outgoing(row.text, row.reply_markup, row.disable_preview)
+        elif row.id in editions:
+            out[row.id] = _edition(row, editions[row.id], loaded)
+        else:
+            out[row.id] = _single(row, loaded)
+    return out
+
+
+EDITIONS = ("report", "digest", "entry")
+_PIECES = {"report": "item", "digest": "entry", "entry": "entry"}
+
+
+@dataclass
+class _Loaded:
+    content: dict[tuple[str, int], Any]  # ("report" | "digest" | "entry" | "item", id) -> row
+    regions: list[Region]  # in display order
+    commentators: dict[int, Commentator]
+
+
+async def _load(
+    session: AsyncSession, rows: Sequence[QueuedRow], editions: dict[int, dict[str, Any]]
+) -> _Loaded:
+    """Everything the rows show, in a few queries for the whole batch."""
+    wanted: dict[str, set[int]] = {"report": set(), "digest": set(), "entry": set(), "item": set()}
+    commentator_ids: set[int] = set()
+    for row in rows:
+        if row.content_type not in wanted or row.content_id is None:
+            continue
+        wanted[row.content_type].add(row.content_id)
+        edition = editions.get(row.id)
+        refs = decode_refs(row.reason) if edition is None else []
+        for piece in (edition or {}).get("items", []):
+            wanted[_PIECES[row.content_type]].add(int(piece["id"]))
+            refs += decode_refs(piece.get("why", []))
+        commentator_ids |= {r.target_id for r in refs if r.kind == "commentator" and r.target_id}
+    content: dict[tuple[str, int], Any] = {}
     if wanted["entry"]:
         for entry in await session.scalars(
             select(Entry)
             .where(Entry.id.in_(wanted["entry"]))
             .options(selectinload(Entry.regions), selectinload(Entry.commentators))
         ):
-            contents["entry", entry.id] = entry
+            content["entry", entry.id] = entry
     if wanted["item"]:
         for item in await session.scalars(
             select(ReportItem)
             .where(ReportItem.id.in_(wanted["item"]))
             .options(selectinload(ReportItem.regions), selectinload(ReportItem.commentators))
         ):
-            contents["item", item.id] = item
+            content["item", item.id] = item
+    if wanted["report"]:
+        for report in await session.scalars(
+            select(DailyReport).where(DailyReport.id.in_(wanted["report"]))
+        ):
+            content["report", report.id] = report
     if wanted["digest"]:
         for digest in await session.scalars(select(Digest).where(Digest.id.in_(wanted["digest"]))):
-            contents["digest", digest.id] = digest
-    regions: dict[int, Region] = {}
+            content["digest", digest.id] = digest
+    regions = list(await session.scalars(select(Region).order_by(Region.position, Region.id)))
     commentators: dict[int, Commentator] = {}
-    if refs:
-        regions = {r.id: r for r in await session.scalars(select(Region))}
-        commentator_ids = {
-            r.target_id for rs in refs.values() for r in rs if r.kind == "commentator"
+    if commentator_ids:
+        commentators = {
+            c.id: c
+            for c in await session.scalars(
+                select(Commentator).where(Commentator.id.in_(commentator_ids))
+            )
         }
-        if commentator_ids:
-            commentators = {
-                c.id: c
-                for c in await session.scalars(
-                    select(Commentator).where(Commentator.id.in_(commentator_ids))
-                )
-            }
+    return _Loaded(content, regions, commentators)
 
-    out: dict[int, Outgoing | str] = {}
-    for row in rows:
-        if row.content_type not in wanted:
-            out[row.id] = Outgoing(row.text, row.reply_markup, row.disable_preview)
-            continue
-        content = contents.get((row.content_type, row.content_id or 0))
-        if content is None or content.status != ContentStatus.PUBLISHED:
-            out[row.id] = f"{row.content_type} {row.content_id} is no longer published"
-            continue
-        why = why_of(refs[row.id], row.language, regions, commentators)
-        if row.content_type == "digest":
-            rendered = render_digest(content, language=row.language, why=why)
-            out[row.id] = Outgoing(rendered.text, None, not content.link)
-            continue
+
+def _edition(row: QueuedRow, edition: dict[str, Any], loaded: _Loaded) -> Outgoing | str:
+    """One message of an edition, rendered in the subscriber's languages of now; retracted
+    pieces are left out, and a message left with nothing to show is not sent."""
+    kind = row.content_type or ""
+    publication = loaded.content.get((kind, row.content_id or 0))
+    if publication is None or publication.status != ContentStatus.PUBLISHED:
+        return f"{kind} {row.content_id} is no longer published"
+    regions = {r.id: r for r in loaded.regions}
+    shown = []
+    for piece in edition.get("items", []):
+        found = loaded.content.get((_PIECES[kind], int(piece["id"])))
+        if found is not None and found.status == ContentStatus.PUBLISHED:
+            refs = decode_refs(piece.get("why", []))
+            why = why_of(refs, row.language, regions, loaded.commentators)
+            shown.append(Shown(found, why))
+    if edition.get("items") and not shown:
+        return f"everything {kind} {row.content_id} showed here was retracted"
+    if kind == "entry":
         rendered = render_alert(
-            content, language=row.language, content_language=row.content_language, why=why
+            publication,
+            language=row.language,
+            content_language=row.content_language,
+            why=shown[0].why if shown else (),
         )
-        out[row.id] = Outgoing(rendered.text, keyboard_json(rendered.keyboard), not content.url)
-    return out
+        return Outgoing(rendered.text, keyboard_json(rendered.keyboard), not publication.url)
+    rendered = render_edition(
+        publication,
+        shown,
+        language=row.language,
+        content_language=row.content_language,
+        part=int(edition.get("part", 1)),
+        parts=int(edition.get("parts", 1)),
+        first=int(edition.get("first", 1)),
+        regions=loaded.regions,
+    )
+    # A report lists many links: no preview of the first. A digest previews its own link.
+    preview = kind == "digest" and bool(publication.link)
+    return Outgoing(rendered.text, keyboard_json(rendered.keyboard), not preview)
+
+
+def _single(row: QueuedRow, loaded: _Loaded) -> Outgoing | str:
+    """A row queued before editions (one entry, item or digest per message)."""
+    kind = row.content_type or ""
+    content = loaded.content.get((kind, row.content_id or 0))
+    if content is None or content.status != ContentStatus.PUBLISHED:
+        return f"{kind} {row.content_id} is no longer published"
+    regions = {r.id: r for r in loaded.regions}
+    why = why_of(decode_refs(row.reason), row.language, regions, loaded.commentators)
+    if kind == "digest":
+        rendered = render_digest(content, language=row.language, why=why)
+        return Outgoing(rendered.text, None, not content.link)
+    rendered = render_alert(
+        content, language=row.language, content_language=row.content_language, why=why
+    )
+    return Outgoing(rendered.text, keyboard_json(rendered.keyboard), not content.url)

@@ -1,20 +1,26 @@
 """Expanding planned recipients into outbox rows, a chunk at a time, ahead of the sender.
 
 At publication the fan-out records one narrow `FanoutRecipient` row per subscriber that some
-follow brings an entry or item to (`bot.matching.plan_alerts`): 100,000 rows for a 33-item
-report that means 700,000 messages. Writing the 700,000 outbox rows at once would take many
-seconds and hold SQLite's write lock all along, while the sender needs only the next few
-seconds of them (the outbox drains at 30 to 1,000 messages a second). So `queue_next` expands
-a chunk of recipients into `Delivery` rows, one per (subscriber, entry or item) that still
-matches, and deletes them, in one transaction; `RecipientFeeder` keeps about `AHEAD_SECONDS`
-of sends queued.
+follow brings a publication to (`bot.matching.plan_publication`). `queue_next` expands a chunk
+of them into `Delivery` rows, one message per (subscriber, publication): the report items or
+digest entries that match them, in order, with why each came (`Delivery.edition`). Expansion
+runs just ahead of the sender (`RecipientFeeder` keeps about `AHEAD_SECONDS` of sends queued),
+so publication commits 100,000 narrow rows, not the messages, before anything can go out.
 
-Expansion reads the subscriber and its follows as they are then: someone who unfollowed,
-muted a keyword (checked against the text then), paused, blocked the bot or switched to daily summaries since the publication
-gets nothing more of it, and retracted content is dropped. The outbox's unique `dedup_key` per
-(content, subscriber) keeps a recipient planned twice (a fan-out cut short and redone) from
-being queued twice. Within a chunk rows go content by content, so consecutive rows are for
-different chats and the sender never waits on one chat's per-second limit.
+Expansion applies the rule (`bot.matching.edition_for`) to the subscriber and its follows as
+they are then: someone who unfollowed, muted a keyword (checked against the text then), paused,
+blocked the bot or switched to daily summaries since the publication gets nothing more of it,
+and retracted pieces are left out. The text itself is rendered at send time
+(`bot.delivery.prepare`), in the subscriber's languages of that moment.
+
+An edition longer than a message is split here, between pieces, from each piece's rendered
+size bound computed at publication (`bot.render.content.piece_bound`: per content language, in
+either interface language, with every reason it could show), so every message of an edition is
+a row from the start (counted, deduplicated and retracted like any other) and the sender needs
+no second step. The dedup key "<publication>:<id>:<subscriber>:<part>" keeps a recipient
+planned twice (a fan-out cut short and redone) from being queued twice. Within a chunk rows go
+publication by publication, part by part, so consecutive rows are for different chats and the
+sender never waits on one chat's per-second limit.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
 from sqlalchemy import delete, exists, func, or_, select
@@ -37,18 +44,24 @@ from bot.matching import (
     Features,
     Follow,
     KeywordMatcher,
+    Match,
+    edition_for,
     encode_ref,
     searchable_text,
-    why_matched,
 )
+from bot.render import MAX_MESSAGE_CHARS
+from bot.render.content import group_of, split_sizes
 from storage.models import (
     ContentStatus,
+    DailyReport,
     Delivery,
     DeliveryMode,
     DeliveryStatus,
+    Digest,
     Entry,
     FanoutBatch,
     FanoutRecipient,
+    Region,
     ReportItem,
     Subscriber,
     SubscriberStatus,
@@ -57,10 +70,24 @@ from storage.models import (
 
 log = logging.getLogger(__name__)
 
-CHUNK = 500  # recipients expanded per transaction (a few thousand rows)
+CHUNK = 500  # recipients expanded per transaction
 AHEAD_SECONDS = 10.0  # keep this many seconds of sends queued
 MIN_AHEAD = 2_000  # ... and never fewer rows than this
-_CONTENT: dict[str, type[Entry] | type[ReportItem]] = {"entry": Entry, "item": ReportItem}
+# publication kind -> (the publication's model, its pieces' model)
+_MODELS: dict[
+    str, tuple[type[DailyReport] | type[Digest] | type[Entry], type[Entry] | type[ReportItem]]
+] = {
+    "report": (DailyReport, ReportItem),
+    "digest": (Digest, Entry),
+    "entry": (Entry, Entry),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    id: int
+    features: Features
+    sizes: dict[str, int]  # rendered size bound per content language
 
 
 async def queue_next(session: AsyncSession, now: dt.datetime, *, chunk: int = CHUNK) -> int | None:
@@ -83,7 +110,9 @@ async def queue_next(session: AsyncSession, now: dt.datetime, *, chunk: int = CH
     subscribers = {
         row.id: row
         for row in await session.execute(
-            select(Subscriber.id, Subscriber.chat_id, Subscriber.thread_id).where(
+            select(
+                Subscriber.id, Subscriber.chat_id, Subscriber.thread_id, Subscriber.content_language
+            ).where(
                 Subscriber.id.in_(subscriber_ids),
                 Subscriber.status == SubscriberStatus.ACTIVE,
                 Subscriber.mode == DeliveryMode.INSTANT,
@@ -103,25 +132,54 @@ async def queue_next(session: AsyncSession, now: dt.datetime, *, chunk: int = CH
     ):
         follows[row.subscriber_id].append(Follow(*row[:5]))
     mutes = {f.keyword for fs in follows.values() for f in fs if f.kind == "mute" and f.keyword}
-    rows: list[dict[str, Any]] = []
+    positions: dict[int, int] = dict(
+        (await session.execute(select(Region.id, Region.position))).tuples().all()
+    )
+    parts: list[tuple[int, dict[str, Any]]] = []
     for batch_id, batch in sorted(batches.items()):
-        content = await _still_published(session, batch)
+        pieces = await _still_published(session, batch)
         unchecked = mutes - set(batch.features["checked"])
-        if unchecked:  # mutes made since the publication
-            content = await _with_mutes(session, batch.content_type, content, unchecked)
-        wanted = [r.subscriber_id for r in recipients if r.batch_id == batch_id]
-        for cid, features in content:
-            for sid in wanted:
-                subscriber = subscribers.get(sid)
-                refs = why_matched(follows[sid], features) if subscriber else []
-                if refs:
-                    rows.append(_row(batch, cid, subscriber, refs, now))
+        if unchecked and pieces:  # mutes made since the publication
+            pieces = await _with_mutes(session, batch.content_type, pieces, unchecked)
+        link_only = bool(batch.features.get("link_only"))
+        if pieces is None or (not pieces and not link_only):
+            continue  # retracted since
+        by_id = {p.id: p for p in pieces}
+        for sid in (r.subscriber_id for r in recipients if r.batch_id == batch_id):
+            subscriber = subscribers.get(sid)
+            if subscriber is None:
+                continue
+            matched = edition_for(
+                follows[sid], [(p.id, p.features) for p in pieces], link_only=link_only
+            )
+            if matched is None:
+                continue
+            if batch.content_type == "digest":
+                matched = _grouped(matched, by_id, positions)
+            language = subscriber.content_language
+            sizes = [_size(by_id[m.piece_id], language) for m in matched]
+            if batch.content_type == "entry":
+                split = [list(matched)]  # one article: one message, clipped to fit
+            else:
+                budget = MAX_MESSAGE_CHARS - int(batch.features.get("header", 0))
+                split = [[matched[i] for i in part] for part in split_sizes(sizes, budget)]
+            first = 1
+            for n, shown in enumerate(split or [[]], 1):
+                message = _row(batch, subscriber, shown, (n, len(split) or 1, first), now)
+                parts.append((n, message))
+                first += len(shown)
+    # Every first part, then every second: consecutive rows are for different chats.
+    parts.sort(key=lambda p: p[0])
+    rows = [row for _, row in parts]
     queued = 0
     if rows:
+        table = Delivery.__table__
         result = await session.execute(
-            insert_for(session)(Delivery)
+            # The table, not the entity: the ORM's bulk-insert bookkeeping costs more than the
+            # insert itself at thousands of rows a chunk.
+            insert_for(session)(table)
             .on_conflict_do_nothing(index_elements=["dedup_key"])
-            .returning(Delivery.id),
+            .returning(table.c.id),
             rows,
         )
         queued = len(result.all())
@@ -141,37 +199,51 @@ async def queue_next(session: AsyncSession, now: dt.datetime, *, chunk: int = CH
     return queued
 
 
-async def _still_published(session: AsyncSession, batch: FanoutBatch) -> list[tuple[int, Features]]:
-    """The batch's content in sending order, without what was retracted since."""
-    model = _CONTENT[batch.content_type]
+async def _still_published(session: AsyncSession, batch: FanoutBatch) -> list[_Piece] | None:
+    """The batch's pieces in the edition's order, without those retracted since; None when
+    the publication itself is no longer published."""
+    if batch.content_type not in _MODELS or "publication" not in batch.features:
+        # Planned by a version that alerted item by item: nothing to build an edition from.
+        log.warning("fan-out batch %s is in an old format; its recipients are dropped", batch.id)
+        return None
+    publication_model, piece_model = _MODELS[batch.content_type]
+    publication_id = int(batch.features["publication"])
+    status = await session.scalar(
+        select(publication_model.status).where(publication_model.id == publication_id)
+    )
+    if status != ContentStatus.PUBLISHED:
+        return None
     ids = [int(f[0]) for f in batch.features["content"]]
     published = set(
         await session.scalars(
-            select(model.id).where(model.id.in_(ids), model.status == ContentStatus.PUBLISHED)
+            select(piece_model.id).where(
+                piece_model.id.in_(ids), piece_model.status == ContentStatus.PUBLISHED
+            )
         )
     )
     return [
-        (int(cid), Features(frozenset(regions), frozenset(commentators), frozenset(keywords)))
-        for cid, regions, commentators, keywords in batch.features["content"]
-        if cid in published
+        _Piece(
+            int(pid),
+            Features(frozenset(regions), frozenset(commentators), frozenset(found)),
+            dict(sizes),
+        )
+        for pid, regions, commentators, found, sizes in batch.features["content"]
+        if pid in published
     ]
 
 
 async def _with_mutes(
-    session: AsyncSession,
-    content_type: str,
-    content: list[tuple[int, Features]],
-    mutes: set[str],
-) -> list[tuple[int, Features]]:
+    session: AsyncSession, content_type: str, pieces: list[_Piece], mutes: set[str]
+) -> list[_Piece]:
     """Add the `mutes` found in each text: keywords nobody followed or muted when the batch
     was planned, so a mute made since applies too."""
-    model = _CONTENT[content_type]
+    model = _MODELS[content_type][1]
     rows = cast(
         "Sequence[Entry | ReportItem]",
         (
             await session.scalars(
                 select(model)
-                .where(model.id.in_([cid for cid, _ in content]))
+                .where(model.id.in_([p.id for p in pieces]))
                 .options(selectinload(model.commentators))
             )
         ).all(),
@@ -179,29 +251,68 @@ async def _with_mutes(
     texts = {row.id: searchable_text(row) for row in rows}
     matcher = KeywordMatcher(mutes)
     return [
-        (
-            cid,
-            Features(
-                f.region_ids, f.commentator_ids, f.keywords | matcher.find(texts.get(cid, ""))
+        replace(
+            p,
+            features=replace(
+                p.features, keywords=p.features.keywords | matcher.find(texts.get(p.id, ""))
             ),
         )
-        for cid, f in content
+        for p in pieces
     ]
 
 
+def _size(piece: _Piece, content_language: str) -> int:
+    """The piece's bound for the reader's content language (theirs at expansion; should it
+    change before the send, the renderer shortens what does not fit)."""
+    return piece.sizes.get(content_language) or max(piece.sizes.values(), default=0)
+
+
+def _grouped(
+    matched: list[Match], pieces: dict[int, _Piece], positions: dict[int, int]
+) -> list[Match]:
+    """A digest's entries in the order they are shown: grouped under a region heading
+    (`bot.render.content.group_of`), regions in display order, digest order within one."""
+    far = len(positions) + 1
+
+    def key(item: tuple[int, Match]) -> tuple[int, int]:
+        index, m = item
+        regions = sorted(
+            pieces[m.piece_id].features.region_ids, key=lambda r: positions.get(r, far)
+        )
+        followed = {r.target_id for r in m.refs if r.kind == "region" and r.target_id}
+        group = group_of(regions, followed)
+        return (far + 1 if group is None else positions.get(group, far), index)
+
+    return [m for _, m in sorted(enumerate(matched), key=key)]
+
+
 def _row(
-    batch: FanoutBatch, cid: int, subscriber: Any, refs: list[Any], now: dt.datetime
+    batch: FanoutBatch,
+    subscriber: Any,
+    shown: Sequence[Match],
+    place: tuple[int, int, int],
+    now: dt.datetime,
 ) -> dict[str, Any]:
+    """The outbox row of one message; `place` is (part, parts, number of its first piece)."""
+    publication = int(batch.features["publication"])
+    part, parts, first = place
     return {
         "subscriber_id": subscriber.id,
         "chat_id": subscriber.chat_id,
         "thread_id": subscriber.thread_id,
-        "kind": "alert",
+        "kind": "digest" if batch.content_type == "digest" else "alert",
         "priority": batch.priority,
         "content_type": batch.content_type,
-        "content_id": cid,
-        "dedup_key": f"{batch.content_type}:{cid}:{subscriber.id}",
-        "reason": "\n".join(encode_ref(ref) for ref in refs),
+        "content_id": publication,
+        "dedup_key": f"{batch.content_type}:{publication}:{subscriber.id}:{part}",
+        "edition": {
+            "items": [
+                {"id": m.piece_id, "why": [encode_ref(ref) for ref in m.refs]} for m in shown
+            ],
+            "part": part,
+            "parts": parts,
+            "first": first,
+        },
         "text": "",
         "disable_preview": False,
         "status": DeliveryStatus.PENDING,

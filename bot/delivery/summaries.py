@@ -1,5 +1,8 @@
 """Daily summaries: each daily-mode subscriber's matching content, once a day at their local
-time.
+time. Daily-mode subscribers get nothing at publication: report items, single articles and
+digests (their title and link with the entries that match, or the link alone when no entries
+are known) all wait for this message, chosen by the same rule as instant editions
+(`bot.matching.why_matched`, `edition_for`).
 
 Who is due is data, not jobs: `Subscriber.next_summary_at` (UTC) is the next moment their clock
 reads their `daily_time` (`bot.localtime`), recomputed after every summary and every settings
@@ -29,12 +32,29 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, and_, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.delivery.outbox import PRIORITY, enqueue, insert_for
 from bot.i18n import t
 from bot.localtime import period_of, reschedule
-from bot.matching import Follow, KeywordMatcher, features_of, why_matched
-from bot.render.content import format_date, region_name, render_summary, summary_line
+from bot.matching import (
+    Features,
+    Follow,
+    KeywordMatcher,
+    Ref,
+    edition_for,
+    features_of,
+    why_matched,
+)
+from bot.render import esc
+from bot.render.content import (
+    format_date,
+    group_of,
+    region_name,
+    render_summary,
+    summary_digest_heading,
+    summary_line,
+)
 from storage.models import (
     ContentStatus,
     DailyReport,
@@ -61,20 +81,30 @@ log = logging.getLogger(__name__)
 TICK_SECONDS = 60.0
 FIRST_SUMMARY_WINDOW = dt.timedelta(hours=24)
 LONGEST_WINDOW = dt.timedelta(days=7)
-# The order content is listed in: entries, then report items, each oldest first.
+# The order content is listed in: entries, then report items, each oldest first; digests last.
 _ENTRY_ORDER = (Entry.published_at, Entry.position, Entry.id)
 _ITEM_ORDER = (ReportItem.published_at, ReportItem.report_id, ReportItem.position)
+_DIGEST_ORDER = (Digest.published_at, Digest.id)
 _REBUILD_BATCH = 500  # summaries re-rendered per round of queries
 
 
 # --- building summaries -----------------------------------------------------------------
 
 
+@dataclass
+class _Day:
+    """Published content of a window: report items and single articles (`pieces`), and
+    digests with their published entries; what matching needs of each."""
+
+    pieces: list[tuple[Entry | ReportItem, Features]]
+    digests: list[tuple[Digest, list[tuple[Entry, Features]]]]
+
+
 async def _content_since(
     session: AsyncSession, since: dt.datetime, until: dt.datetime
-) -> list[Entry | ReportItem]:
-    """Published entries and report items in (since, until]. Entries of a published digest are
-    left out: they reach subscribers through the digest's own message."""
+) -> tuple[list[Entry | ReportItem], list[Digest]]:
+    """Published entries, report items and digests in (since, until]. Entries of a published
+    digest come with their digest (`Digest.entries`, published ones only), not on their own."""
     items = await session.scalars(
         select(ReportItem)
         .join(DailyReport, DailyReport.id == ReportItem.report_id)
@@ -98,41 +128,111 @@ async def _content_since(
         .options(selectinload(Entry.regions), selectinload(Entry.commentators))
         .order_by(*_ENTRY_ORDER)
     )
-    return [*entries, *items]
+    digests = await _digests(
+        session,
+        (Digest.status == ContentStatus.PUBLISHED)
+        & (Digest.published_at > since)
+        & (Digest.published_at <= until),
+    )
+    return [*entries, *items], digests
+
+
+async def _digests(session: AsyncSession, where: ColumnElement[bool]) -> list[Digest]:
+    """Digests with their published entries in digest order (`Digest.entries` is filtered)."""
+    digests = list(await session.scalars(select(Digest).where(where).order_by(*_DIGEST_ORDER)))
+    if digests:
+        entries = await session.scalars(
+            select(Entry)
+            .where(
+                Entry.digest_id.in_([d.id for d in digests]),
+                Entry.status == ContentStatus.PUBLISHED,
+            )
+            .options(selectinload(Entry.regions), selectinload(Entry.commentators))
+            .order_by(Entry.position, Entry.id)
+        )
+        by_digest: dict[int, list[Entry]] = {}
+        for entry in entries:
+            by_digest.setdefault(entry.digest_id or 0, []).append(entry)
+        for digest in digests:
+            set_committed_value(digest, "entries", by_digest.get(digest.id, []))
+    return digests
 
 
 def _key(row: Entry | ReportItem) -> tuple[str, int]:
-    """(content_type, content_id) as `Delivery` and `SummaryItem` spell them."""
+    """(content_type, content_id) as `SummaryItem` spells them."""
     return ("item", row.id) if isinstance(row, ReportItem) else ("entry", row.id)
 
 
+@dataclass
+class _Matched:
+    """What one subscriber's summary lists: pieces and digests (with their entries), each
+    with the region ids of the follows that brought it."""
+
+    pieces: list[tuple[Entry | ReportItem, set[int]]]
+    digests: list[tuple[Digest, list[tuple[Entry, set[int]]]]]
+
+    @property
+    def count(self) -> int:
+        return len(self.pieces) + sum(max(len(entries), 1) for _, entries in self.digests)
+
+    def listed(self) -> list[tuple[str, int]]:
+        keys = [_key(row) for row, _ in self.pieces]
+        for digest, entries in self.digests:
+            keys.append(("digest", digest.id))
+            keys += [_key(entry) for entry, _ in entries]
+        return keys
+
+
+def _regions_of(refs: Sequence[Ref]) -> set[int]:
+    return {r.target_id for r in refs if r.kind == "region" and r.target_id is not None}
+
+
+def _match(follows: Sequence[Follow], day: _Day, since: dt.datetime) -> _Matched:
+    """The one rule (`bot.matching`) applied to a day's content for one subscriber."""
+    pieces: list[tuple[Entry | ReportItem, set[int]]] = []
+    for row, features in day.pieces:
+        if row.published_at is None or row.published_at <= since:
+            continue
+        refs = why_matched(follows, features)
+        if refs:
+            pieces.append((row, _regions_of(refs)))
+    digests: list[tuple[Digest, list[tuple[Entry, set[int]]]]] = []
+    for digest, entries in day.digests:
+        if digest.published_at is None or digest.published_at <= since:
+            continue
+        edition = edition_for(follows, [(e.id, f) for e, f in entries], link_only=not entries)
+        if edition is not None:
+            by_id = {e.id: e for e, _ in entries}
+            digests.append((digest, [(by_id[m.piece_id], _regions_of(m.refs)) for m in edition]))
+    return _Matched(pieces, digests)
+
+
 def _sections(
-    subscriber: Subscriber,
-    matched: Sequence[tuple[Entry | ReportItem, set[int]]],
-    regions: Sequence[Region],
+    subscriber: Subscriber, matched: _Matched, regions: Sequence[Region]
 ) -> list[tuple[str, list[str]]]:
-    """Matched content grouped under a region heading: the first of its regions the subscriber
-    follows, else its first region, else "Other"; regions in their display order."""
+    """Matched pieces grouped under a region heading (`group_of`), regions in their display
+    order, then each digest under its linked title with its matching entries."""
     language = subscriber.language
+    content_language = subscriber.content_language
     groups: dict[int | None, list[str]] = {}
-    for row, followed_regions in matched:
-        region_ids = [r.id for r in row.regions]
-        heading = next((r for r in region_ids if r in followed_regions), None)
-        if heading is None and region_ids:
-            heading = region_ids[0]
-        line = summary_line(row, language=language, content_language=subscriber.content_language)
+    for row, followed_regions in matched.pieces:
+        heading = group_of([r.id for r in row.regions], followed_regions)
+        line = summary_line(row, language=language, content_language=content_language)
         groups.setdefault(heading, []).append(line)
-    sections = [(region_name(r, language), groups[r.id]) for r in regions if r.id in groups]
+    sections = [(esc(region_name(r, language)), groups[r.id]) for r in regions if r.id in groups]
     if None in groups:
-        sections.append((t(language, "delivery.summary.other"), groups[None]))
+        sections.append((esc(t(language, "delivery.summary.other")), groups[None]))
+    for digest, entries in matched.digests:
+        lines = [
+            summary_line(entry, language=language, content_language=content_language)
+            for entry, _ in entries
+        ] or [t(language, "delivery.summary.digest_link")]
+        sections.append((summary_digest_heading(digest, language), lines))
     return sections
 
 
 def _render(
-    subscriber: Subscriber,
-    period: str,
-    matched: Sequence[tuple[Entry | ReportItem, set[int]]],
-    regions: Sequence[Region],
+    subscriber: Subscriber, period: str, matched: _Matched, regions: Sequence[Region]
 ) -> list[str]:
     """The messages of one subscriber's summary for `period` (their local date)."""
     date_label = format_date(dt.date.fromisoformat(period), subscriber.language)
@@ -150,7 +250,7 @@ async def build_summaries(
         s.id: max(s.last_summary_at or now - FIRST_SUMMARY_WINDOW, now - LONGEST_WINDOW)
         for s in subscribers
     }
-    content = await _content_since(session, min(windows.values()), now)
+    pieces, digests = await _content_since(session, min(windows.values()), now)
     follows: dict[int, list[Follow]] = {s.id: [] for s in subscribers}
     for subscription in await session.scalars(
         select(Subscription).where(Subscription.subscriber_id.in_(list(follows)))
@@ -163,7 +263,10 @@ async def build_summaries(
         if f.keyword and f.kind in (SubscriptionKind.KEYWORD, SubscriptionKind.MUTE)
     }
     matcher = KeywordMatcher(keywords)
-    features = [(row, features_of(row, matcher)) for row in content]
+    day = _Day(
+        [(row, features_of(row, matcher)) for row in pieces],
+        [(d, [(e, features_of(e, matcher)) for e in d.entries]) for d in digests],
+    )
     regions = list(await session.scalars(select(Region).order_by(Region.position, Region.id)))
     queued = 0
     listed: list[dict[str, Any]] = []  # SummaryItem rows, inserted together at the end
@@ -181,26 +284,16 @@ async def build_summaries(
         reschedule(subscriber, now)
         if run_id is None:
             continue  # this period's summary was built already (another process, a retry)
-        matched: list[tuple[Entry | ReportItem, set[int]]] = []
-        for row, feats in features:
-            if row.published_at is None or row.published_at <= since:
-                continue
-            refs = why_matched(follows[subscriber.id], feats)
-            if refs:
-                followed = {
-                    r.target_id for r in refs if r.kind == "region" and r.target_id is not None
-                }
-                matched.append((row, followed))
+        matched = _match(follows[subscriber.id], day, since)
         run = await session.get(SummaryRun, run_id)
         if run is not None:
-            run.items = len(matched)
-        if not matched:
+            run.items = matched.count
+        if not matched.count:
             continue  # nothing new: nothing sent
-        for row, _ in matched:
-            content_type, content_id = _key(row)
-            listed.append(
-                {"run_id": run_id, "content_type": content_type, "content_id": content_id}
-            )
+        listed += [
+            {"run_id": run_id, "content_type": content_type, "content_id": content_id}
+            for content_type, content_id in matched.listed()
+        ]
         for i, text in enumerate(_render(subscriber, period, matched, regions)):
             await enqueue(
                 session,
@@ -257,7 +350,7 @@ async def withdraw_from_queued_summaries(
     place: a sender that read the old text just before this commit then fails to claim it
     instead of sending it. On PostgreSQL the rows are locked first, so a claim in progress is
     waited for and seen. A summary already (partly) sent or being sent is left as it is."""
-    targets = [(t, i) for t, i in targets if t in ("entry", "item")]
+    targets = [(t, i) for t, i in targets if t in ("entry", "item", "digest")]
     if not targets:
         return Withdrawn()
     query = (
@@ -332,6 +425,23 @@ async def _rebuild(
         .order_by(*_ITEM_ORDER)
     )
     content: list[Entry | ReportItem] = [*entries, *items]
+    digests = await _digests(
+        session,
+        Digest.id.in_([i for t, i in wanted if t == "digest"])
+        & (Digest.status == ContentStatus.PUBLISHED),
+    )
+    # Which digest each listed entry belongs to, retracted ones included.
+    digest_of: dict[int, int | None] = dict(
+        (
+            await session.execute(
+                select(Entry.id, Entry.digest_id).where(
+                    Entry.id.in_([i for t, i in wanted if t == "entry"])
+                )
+            )
+        )
+        .tuples()
+        .all()
+    )
     stale: list[int] = []
     queued: list[dict[str, Any]] = []
     rewritten = cancelled = 0
@@ -341,17 +451,38 @@ async def _rebuild(
         stale += [r.id for r in pending]
         subscriber = subscribers.get(run.subscriber_id)
         keep = listed.get(run.id, set())
-        remaining = [row for row in content if _key(row) in keep]
-        run.items = len(remaining)
-        if subscriber is None or not remaining:
+        followed = set()
+        if subscriber is not None:
+            followed = {
+                f.region_id
+                for f in subscriber.subscriptions
+                if f.kind == SubscriptionKind.REGION and f.region_id is not None
+            }
+        listed_digests = {i for t, i in keep if t == "digest"}
+        under = {
+            i: digest_of[i] for t, i in keep if t == "entry" and digest_of.get(i) in listed_digests
+        }
+        remaining = _Matched(
+            [
+                (row, followed)
+                for row in content
+                if _key(row) in keep and not (isinstance(row, Entry) and row.id in under)
+            ],
+            [
+                (d, [(e, followed) for e in d.entries if e.id in under])
+                for d in digests
+                if d.id in listed_digests
+            ],
+        )
+        # A digest sent for entries that were all retracted since has nothing left to show.
+        remaining.digests = [
+            (d, shown) for d, shown in remaining.digests if shown or d.id not in under.values()
+        ]
+        run.items = remaining.count
+        if subscriber is None or not remaining.count:
             cancelled += 1
             continue
-        followed = {
-            f.region_id
-            for f in subscriber.subscriptions
-            if f.kind == SubscriptionKind.REGION and f.region_id is not None
-        }
-        texts = _render(subscriber, run.period, [(row, followed) for row in remaining], regions)
+        texts = _render(subscriber, run.period, remaining, regions)
         # Dedup keys go on from the summary's earlier messages: parts 0..n-1 exist already.
         queued += [
             {

@@ -1,9 +1,12 @@
 """Retracting published content: out of search, out of future sends, and who already has it.
 
-Who has it: chats sent it on its own (an alert, a digest link) and chats sent a daily summary
-listing it (`SummaryItem`). Queued alerts are cancelled; queued daily summaries that list it are
-re-rendered without it (`bot.delivery.summaries.withdraw_from_queued_summaries`), so daily subscribers
-still get the rest of their day.
+Who has it: chats sent an instant edition that shows it (a report's message listing the item,
+a digest's message listing the entry, the article itself: `Delivery.edition` names what each
+message shows) and chats sent a daily summary listing it (`SummaryItem`). Queued messages that
+showed nothing else are cancelled; the others go out without it (the sender renders editions
+at send time and leaves retracted pieces out). Queued daily summaries that list it are
+re-rendered without it (`bot.delivery.summaries.withdraw_from_queued_summaries`), so daily
+subscribers still get the rest of their day.
 """
 
 from __future__ import annotations
@@ -11,8 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass, field, replace
+from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, false, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import publishing
@@ -118,27 +122,77 @@ def _targets(content: Content) -> list[tuple[str, int]]:
     return [("entry", e.id) for e in digest_entries(content)] + [("digest", content.id)]
 
 
-def _matching(targets: list[tuple[str, int]]):  # type: ignore[no-untyped-def]
+def _matching(targets: list[tuple[str, int]]) -> ColumnElement[bool]:
+    """Rows about one of `targets` as a whole: a single article's message, every message of a
+    retracted digest, and rows queued before editions (one entry, item or digest each)."""
     by_type: dict[str, list[int]] = {}
     for content_type, content_id in targets:
         by_type.setdefault(content_type, []).append(content_id)
     return or_(
+        false(),
         *(
             and_(Delivery.content_type == t, Delivery.content_id.in_(ids))
             for t, ids in by_type.items()
+        ),
+    )
+
+
+async def _showing(
+    session: AsyncSession, targets: list[tuple[str, int]], status: DeliveryStatus
+) -> list[Any]:
+    """Rows in `status` whose message shows one of `targets` (id, chat_id, edition, title,
+    username): the whole-content rows of `_matching`, and edition rows of the report or digest
+    the retracted items or entries belong to, kept when their edition lists one of them."""
+    items = {i for t, i in targets if t == "item"}
+    entries = {i for t, i in targets if t == "entry"}
+    reports = set(
+        await session.scalars(select(ReportItem.report_id).where(ReportItem.id.in_(items)))
+    )
+    digests = set(
+        await session.scalars(
+            select(Entry.digest_id).where(Entry.id.in_(entries), Entry.digest_id.is_not(None))
         )
     )
+    editions = or_(
+        and_(Delivery.content_type == "report", Delivery.content_id.in_(reports)),
+        and_(Delivery.content_type == "digest", Delivery.content_id.in_(digests)),
+    )
+    rows = await session.execute(
+        select(
+            Delivery.id,
+            Delivery.chat_id,
+            Delivery.content_type,
+            Delivery.edition,
+            _matching(targets).label("whole"),
+            Subscriber.title,
+            Subscriber.username,
+        )
+        .outerjoin(Subscriber, Subscriber.id == Delivery.subscriber_id)
+        .where(or_(_matching(targets), editions), Delivery.status == status)
+        .order_by(Delivery.id)
+    )
+    shown = {"report": items, "digest": entries}
+    return [
+        row
+        for row in rows
+        if row.whole or _pieces(row.edition) & shown.get(row.content_type or "", set())
+    ]
+
+
+def _pieces(edition: dict[str, Any] | None) -> set[int]:
+    return {int(piece["id"]) for piece in (edition or {}).get("items", [])}
 
 
 async def _recipients(session: AsyncSession, targets: list[tuple[str, int]]) -> list[Recipient]:
-    """Chats sent the content on its own or in a daily summary, by chat id."""
+    """Chats sent the content at once (an edition showing it) or in a daily summary."""
     if not targets:
         return []
+    at_once = [
+        (row.chat_id, row.title, row.username)
+        for row in await _showing(session, targets, DeliveryStatus.SENT)
+    ]
     who = select(Delivery.chat_id, Subscriber.title, Subscriber.username).outerjoin(
         Subscriber, Subscriber.id == Delivery.subscriber_id
-    )
-    at_once = await session.execute(
-        who.where(_matching(targets), Delivery.status == DeliveryStatus.SENT).distinct()
     )
     in_summary = await session.execute(
         who.join(SummaryItem, SummaryItem.run_id == Delivery.content_id)
@@ -165,12 +219,36 @@ async def _recipients(session: AsyncSession, targets: list[tuple[str, int]]) -> 
 async def _cancel_queued(
     session: AsyncSession, targets: list[tuple[str, int]], now: dt.datetime
 ) -> int:
-    """Messages still waiting in the outbox are not sent (one being sent right now may still go)."""
+    """Messages still waiting in the outbox that show nothing else are not sent (one being
+    sent right now may still go); the rest go out without what was retracted."""
     if not targets:
         return 0
+    rows = await _showing(session, targets, DeliveryStatus.PENDING)
+    pieces = {i for row in rows if not row.whole for i in _pieces(row.edition)}
+    published = set(
+        await session.scalars(
+            select(ReportItem.id).where(
+                ReportItem.id.in_(pieces), ReportItem.status == ContentStatus.PUBLISHED
+            )
+        )
+    ) | set(
+        await session.scalars(
+            select(Entry.id).where(Entry.id.in_(pieces), Entry.status == ContentStatus.PUBLISHED)
+        )
+    )
+    kind = {"report": "item", "digest": "entry"}
+    nothing_left = [
+        row.id
+        for row in rows
+        if row.whole
+        or not any(
+            (kind.get(row.content_type or ""), i) not in targets and i in published
+            for i in _pieces(row.edition)
+        )
+    ]
     cancelled = await session.scalars(
         update(Delivery)
-        .where(_matching(targets), Delivery.status == DeliveryStatus.PENDING)
+        .where(Delivery.id.in_(nothing_left), Delivery.status == DeliveryStatus.PENDING)
         .values(status=DeliveryStatus.CANCELLED, last_error="retracted", updated_at=now)
         .returning(Delivery.id)
     )

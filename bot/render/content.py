@@ -1,7 +1,10 @@
 """Entries, report items and digests exactly as subscribers see them.
 
-Shared by delivery (instant alerts, daily summaries, digest links), the editor's preview and
-search. Content language: "en" shows the English side (headline, names, summary, link), "zh" the
+Shared by delivery (instant editions, daily summaries), the editor's preview and search.
+An instant edition is one message per publication: a daily report's matching items, each a
+short block (headline, Chinese title, a one-line summary, why it came, its link) with a
+numbered button that opens its full summary; a digest's matching entries grouped by region;
+a single article in full. Content language: "en" shows the English side (headline, names, summary, link), "zh" the
 Chinese side (Chinese title and summary, Chinese names, falling back to English where a piece
 has no Chinese), "both" everything. Interface strings follow the subscriber's `language`.
 """
@@ -9,7 +12,7 @@ has no Chinese), "both" everything. Interface strings follow the subscriber's `l
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from bot.i18n import t
@@ -24,14 +27,28 @@ from bot.render import (
     esc_attr,
     keyboard,
 )
-from storage.models import Commentator, Digest, Entry, Region, ReportItem
+from storage.models import Commentator, DailyReport, Digest, Entry, Region, ReportItem
 
 AREA = "dl"
-# action -> argument types: follow region, follow commentator, unfollow subscription.
-CALLBACKS: dict[str, tuple[type, ...]] = {"fr": (int,), "fc": (int,), "u": (int,)}
+# action -> argument types: follow region, follow commentator, unfollow subscription, the full
+# summary of a report item, of an entry.
+CALLBACKS: dict[str, tuple[type, ...]] = {
+    "fr": (int,),
+    "fc": (int,),
+    "u": (int,),
+    "si": (int,),
+    "se": (int,),
+}
 SUMMARY_CHARS = 1500
+LINE_CHARS = 200  # an edition's one-line summary
 BUTTON_LABEL_CHARS = 28
 MAX_FOLLOW_BUTTONS = 3
+MAX_PIECE_BUTTONS = 24  # numbered "full summary" buttons per message, 8 a row
+PIECE_BUTTONS_PER_ROW = 8
+CONTENT_LANGUAGES = ("en", "zh", "both")
+HEADING_CHARS = 80  # bound on a region heading above a digest entry
+PART_LINE_CHARS = 40  # "(continued, 2/3)"
+BLOCK_SEPARATOR = "\n\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,17 +162,27 @@ def item_text(
     why: Sequence[Why] = (),
     body_chars: int = SUMMARY_CHARS,
 ) -> str:
-    """A press-review item: English headline, Chinese title, Chinese summary, link."""
+    """A press-review item: English headline, Chinese title, the summaries of the content
+    language (English, Chinese or both), link."""
     head = [reason_line(language, why)]
     if content_language != "zh" or not (item.title_zh or item.summary_zh):
         head.append(f"<b>{esc(clip(item.headline, 400))}</b>")
-    body = None
-    if content_language != "en":
-        if item.title_zh:
-            head.append(f"<b>{esc(clip(item.title_zh, 300))}</b>")
-        body = item.summary_zh
+    if content_language != "en" and item.title_zh:
+        head.append(f"<b>{esc(clip(item.title_zh, 300))}</b>")
+    body = "\n\n".join(item_summaries(item, content_language)) or None
     tail = [_link(item.url, t(language, "delivery.source"))]
     return _fit(head, body, tail, body_chars)
+
+
+def item_summaries(item: ReportItem, content_language: str) -> list[str]:
+    """The item's summaries a reader of `content_language` asked for: English readers never
+    get Chinese text, Chinese readers get the Chinese one (the English where there is none)."""
+    en, zh = (item.summary_en or "").strip(), (item.summary_zh or "").strip()
+    if content_language == "en":
+        return [en] if en else []
+    if content_language == "zh":
+        return [zh] if zh else ([en] if en else [])
+    return [s for s in (en, zh) if s]
 
 
 def render_entry(
@@ -250,6 +277,259 @@ def render_digest(digest: Digest, *, language: str, why: Sequence[Why]) -> Rende
     return Rendered("\n".join(lines)[:MAX_MESSAGE_CHARS])
 
 
+# --- instant editions: one message per publication -------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """A piece of an edition as one subscriber gets it."""
+
+    piece: Entry | ReportItem
+    why: Sequence[Why]
+
+
+def group_of(region_ids: Sequence[int], followed: Collection[int]) -> int | None:
+    """The region a piece is listed under: the first of its regions (in display order) the
+    subscriber follows, else its first region, else none ("Other")."""
+    return next((r for r in region_ids if r in followed), region_ids[0] if region_ids else None)
+
+
+def _one_line(text: str, chars: int) -> str:
+    return esc(clip(text, chars)) if chars > 0 else ""
+
+
+def item_block(
+    item: ReportItem,
+    number: int,
+    *,
+    language: str,
+    content_language: str,
+    why: Sequence[Why] = (),
+    line_chars: int = LINE_CHARS,
+) -> str:
+    """A report item in an edition: its number, English headline and Chinese title (as the
+    content language asks), one-line summaries, why it came and its link."""
+    lines = []
+    prefix = f"{number}. "
+    if content_language != "zh" or not item.title_zh:
+        lines.append(f"<b>{prefix}{esc(clip(item.headline, 300))}</b>")
+        prefix = ""
+    if item.title_zh and content_language != "en":
+        lines.append(f"<b>{prefix}{esc(clip(item.title_zh, 200))}</b>")
+    lines += [_one_line(s, line_chars) for s in item_summaries(item, content_language)]
+    tail = [reason_line(language, why), _link(item.url, t(language, "delivery.source"))]
+    lines.append(" · ".join(p for p in tail if p))
+    return "\n".join(p for p in lines if p)
+
+
+def entry_block(
+    entry: Entry,
+    number: int,
+    *,
+    language: str,
+    content_language: str,
+    why: Sequence[Why] = (),
+    line_chars: int = LINE_CHARS,
+) -> str:
+    """A digest entry in an edition: its number, commentators in both scripts (as the content
+    language asks), outlet and date, title, a one-line summary, why it came and its link."""
+    names = " & ".join(commentator_name(c, content_language) for c in entry.commentators)
+    source = ", ".join(p for p in (entry.outlet, format_date(entry.date, language)) if p)
+    first = [f"<b>{number}. {esc(clip(names, 200))}</b>" if names else f"<b>{number}.</b>"]
+    if source:
+        first.append(f"<i>{esc(clip(source, 120))}</i>")
+    lines = [" · ".join(first)]
+    if entry.title and (content_language != "zh" or not entry.title_zh):
+        lines.append(f"<b>{esc(clip(entry.title, 200))}</b>")
+    if entry.title_zh and content_language != "en":
+        lines.append(f"<b>{esc(clip(entry.title_zh, 200))}</b>")
+    if entry.summary:
+        lines.append(_one_line(entry.summary, line_chars))
+    tail = [reason_line(language, why), _link(entry.url, t(language, "delivery.read_more"))]
+    lines.append(" · ".join(p for p in tail if p))
+    return "\n".join(p for p in lines if p)
+
+
+def piece_bound(piece: Entry | ReportItem, keywords: Collection[str] = ()) -> dict[str, int]:
+    """An upper bound on a piece's block per content language ("en", "zh", "both"), in either
+    interface language, with every "why" it could show (all its regions and commentators and
+    the followed `keywords` found in it) and, for a digest entry, its region heading: what
+    splitting an edition into messages goes by, before the reader's follows are applied."""
+    bounds = {}
+    for content_language in CONTENT_LANGUAGES:
+        longest = 0
+        for language in ("en", "zh"):
+            why = [Why("region", 0, region_name(r, language)) for r in piece.regions]
+            why += [
+                Why("commentator", 0, c.name_zh if language == "zh" and c.name_zh else c.name)
+                for c in piece.commentators
+            ]
+            why += [Why("keyword", 0, k) for k in sorted(keywords)]
+            if isinstance(piece, Entry):
+                block = HEADING_CHARS + len(
+                    entry_block(
+                        piece, 999, language=language, content_language=content_language, why=why
+                    )
+                )
+            else:
+                block = len(
+                    item_block(
+                        piece, 999, language=language, content_language=content_language, why=why
+                    )
+                )
+            longest = max(longest, block)
+        bounds[content_language] = longest
+    return bounds
+
+
+def _report_header(report: DailyReport, language: str) -> str:
+    return t(language, "delivery.report.title", date=esc(format_date(report.date, language)))
+
+
+def _digest_header(digest: Digest, language: str) -> str:
+    lines = [t(language, "delivery.digest.title", title=esc(clip(digest.title, 300)))]
+    link = _link(digest.link, t(language, "delivery.digest.read"))
+    if link:
+        lines.append(link)
+    return "\n".join(lines)
+
+
+def header_bound(publication: DailyReport | Digest) -> int:
+    """An upper bound on an edition's header (and its "continued" line) in any language."""
+    header = _report_header if isinstance(publication, DailyReport) else _digest_header
+    return PART_LINE_CHARS + max(len(header(publication, lang)) for lang in ("en", "zh"))  # type: ignore[arg-type]
+
+
+def split_sizes(sizes: Sequence[int], budget: int = MAX_MESSAGE_CHARS) -> list[list[int]]:
+    """Indexes of consecutive pieces grouped into messages of at most `budget` characters
+    (a piece larger than that alone in its message)."""
+    parts: list[list[int]] = []
+    used = budget + 1
+    for i, size in enumerate(sizes):
+        extra = size + len(BLOCK_SEPARATOR)
+        if parts and used + extra <= budget:
+            parts[-1].append(i)
+            used += extra
+        else:
+            parts.append([i])
+            used = size
+    return parts
+
+
+def render_edition(
+    publication: DailyReport | Digest,
+    shown: Sequence[Shown],
+    *,
+    language: str,
+    content_language: str,
+    part: int = 1,
+    parts: int = 1,
+    first: int = 1,
+    regions: Sequence[Region] = (),
+) -> Rendered:
+    """One message of an instant edition: a daily report's items or a digest's entries
+    (grouped under region headings, `regions` in display order) for one subscriber, with
+    numbered buttons that open each piece's full summary and buttons to follow or stop
+    following what it is about. Pieces are shortened, then left out from the end with a
+    "more" line, should they not fit (only an edit made after the edition was split can do
+    that)."""
+    if isinstance(publication, DailyReport):
+        header = _report_header(publication, language)
+    else:
+        header = _digest_header(publication, language)
+    if parts > 1:
+        header = t(language, "delivery.edition.part", n=part, count=parts) + "\n" + header
+    by_id = {r.id: r for r in regions}
+    for line_chars in (LINE_CHARS, 80, 0):
+        blocks = _edition_blocks(shown, language, content_language, first, line_chars, by_id)
+        text = BLOCK_SEPARATOR.join([header, *blocks])
+        if len(text) <= MAX_MESSAGE_CHARS:
+            break
+    kept = list(shown)
+    while len(text) > MAX_MESSAGE_CHARS and len(kept) > 1:
+        kept.pop()
+        blocks = _edition_blocks(kept, language, content_language, first, 0, by_id)
+        more = t(language, "delivery.edition.more", n=len(shown) - len(kept))
+        text = BLOCK_SEPARATOR.join([header, *blocks, more])
+    return Rendered(text[:MAX_MESSAGE_CHARS], edition_keyboard(language, kept, first=first))
+
+
+def _edition_blocks(
+    shown: Sequence[Shown],
+    language: str,
+    content_language: str,
+    first: int,
+    line_chars: int,
+    regions: dict[int, Region],
+) -> list[str]:
+    blocks: list[str] = []
+    heading: object = ()  # no heading yet (None is "Other")
+    for number, s in enumerate(shown, first):
+        if isinstance(s.piece, Entry):
+            followed = {w.target_id for w in s.why if w.kind == "region" and w.target_id}
+            group = group_of([r.id for r in s.piece.regions], followed)
+            if group != heading:
+                region = regions.get(group) if group is not None else None
+                label = (
+                    region_name(region, language)
+                    if region is not None
+                    else t(language, "delivery.summary.other")
+                )
+                blocks.append(f"<b>{esc(label)}</b>")
+                heading = group
+            blocks.append(
+                entry_block(
+                    s.piece,
+                    number,
+                    language=language,
+                    content_language=content_language,
+                    why=s.why,
+                    line_chars=line_chars,
+                )
+            )
+        else:
+            blocks.append(
+                item_block(
+                    s.piece,
+                    number,
+                    language=language,
+                    content_language=content_language,
+                    why=s.why,
+                    line_chars=line_chars,
+                )
+            )
+    return blocks
+
+
+def edition_keyboard(language: str, shown: Sequence[Shown], *, first: int = 1) -> Keyboard:
+    """Numbered buttons opening each piece's full summary, then follow buttons for the
+    commentators and regions of the pieces not followed yet, then stop buttons for what
+    brought them (each within Telegram's 64 bytes; a few dozen buttons at most)."""
+    numbered = [
+        Button(
+            t(language, "delivery.button.piece", n=number),
+            callback(AREA, "se" if isinstance(s.piece, Entry) else "si", s.piece.id),
+        )
+        for number, s in enumerate(shown[:MAX_PIECE_BUTTONS], first)
+    ]
+    rows = [
+        numbered[i : i + PIECE_BUTTONS_PER_ROW]
+        for i in range(0, len(numbered), PIECE_BUTTONS_PER_ROW)
+    ]
+    why = list({w.subscription_id: w for s in shown for w in s.why}.values())
+    regions = list({r.id: r for s in shown for r in s.piece.regions}.values())
+    commentators = list({c.id: c for s in shown for c in s.piece.commentators}.values())
+    more = alert_keyboard(language, why=why, regions=regions, commentators=commentators)
+    return keyboard(*rows, *more)
+
+
+def full_summary(piece: Entry | ReportItem, *, language: str, content_language: str) -> Rendered:
+    """What a piece's numbered button opens: the piece with its whole summary."""
+    if isinstance(piece, Entry):
+        return render_entry(piece, language=language, content_language=content_language)
+    return render_item(piece, language=language, content_language=content_language)
+
+
 # --- daily summary ----------------------------------------------------------------------
 
 
@@ -280,9 +560,9 @@ def summary_line(row: Entry | ReportItem, *, language: str, content_language: st
 def render_summary(
     language: str, date_label: str, sections: Sequence[tuple[str, Sequence[str]]]
 ) -> list[str]:
-    """A daily summary grouped by region (`sections`: heading, lines), split into messages of
-    at most 4096 characters on item boundaries; a heading is repeated when its section
-    continues in the next message."""
+    """A daily summary grouped by region, then its digests (`sections`: HTML heading, lines),
+    split into messages of at most 4096 characters on item boundaries; a heading is repeated
+    when its section continues in the next message."""
     count = sum(len(lines) for _, lines in sections)
     title = t(language, "delivery.summary.title", date=esc(date_label))
     title += "\n" + t(language, "delivery.summary.count", n=count)
@@ -290,7 +570,7 @@ def render_summary(
     sizes = [len(title)]
     reserve = 40  # room for the "(continued, n/m)" line added below
     for heading, lines in sections:
-        head = f"\n<b>{esc(heading)}</b>"
+        head = f"\n<b>{heading}</b>"
         current_heading_written = False
         for line in lines:
             line = line[: MAX_MESSAGE_CHARS - reserve - len(head) - 2]
@@ -312,3 +592,9 @@ def render_summary(
             for i, m in enumerate(messages)
         ]
     return messages
+
+
+def summary_digest_heading(digest: Digest, language: str) -> str:
+    """A digest's heading in a daily summary (HTML): its title, linked."""
+    title = esc(clip(digest.title, 300))
+    return t(language, "delivery.summary.digest", title=_link(digest.link, title) or title)

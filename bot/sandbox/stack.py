@@ -32,6 +32,7 @@ from storage.models import (
     DeliveryStatus,
     Digest,
     Entry,
+    FanoutRecipient,
     KnownUser,
     Subscriber,
 )
@@ -223,7 +224,8 @@ class Stack:
         return True
 
     async def queued(self) -> int:
-        """Messages due to go out now, plus published content not fanned out yet.
+        """Messages due to go out now, plus those planned and published content not fanned
+        out yet.
 
         One statement, so one snapshot: counted separately, content could be fanned out
         between the two counts and its messages be missed by both.
@@ -233,7 +235,9 @@ class Stack:
             Delivery.status.in_(QUEUED),
             or_(Delivery.not_before.is_(None), Delivery.not_before <= now),
         )
-        counts = [due.scalar_subquery()]
+        # Recipients planned at publication but not expanded into messages yet are waiting too.
+        planned = select(func.count(FanoutRecipient.id))
+        counts = [due.scalar_subquery(), planned.scalar_subquery()]
         for model in (Entry, DailyReport, Digest):
             unfanned = select(func.count(model.id)).where(
                 model.status == ContentStatus.PUBLISHED, model.fanned_out_at.is_(None)

@@ -93,6 +93,7 @@ class ItemSpec:
     regions: Sequence[str] = ()
     commentators: Sequence[Commentator] = ()
     text: str = ""
+    summary_en: str | None = None
 
 
 async def report(
@@ -108,6 +109,7 @@ async def report(
                 headline=spec.headline,
                 title_zh=spec.title_zh,
                 summary_zh=spec.summary_zh,
+                summary_en=spec.summary_en,
                 url=spec.url,
                 text=spec.text,
                 regions=[by_slug[s] for s in spec.regions],

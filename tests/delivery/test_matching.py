@@ -1,4 +1,4 @@
-"""Matching: who gets an entry, an item or a digest, and why."""
+"""Matching: who gets which pieces of a publication, as how many messages, and why."""
 
 from __future__ import annotations
 
@@ -14,19 +14,24 @@ from bot.matching import (
     Features,
     Follow,
     KeywordMatcher,
+    Match,
+    Publication,
     Ref,
     decode_refs,
+    edition_for,
     encode_ref,
     keyword_in_text,
-    plan_alerts,
+    keyword_sets,
+    plan_publication,
     why_matched,
 )
 from bot.publishing import publish, retract_item
+from bot.render.content import piece_bound
 from storage.models import (
+    DailyReport,
     Delivery,
     FanoutBatch,
     FanoutRecipient,
-    ReportItem,
     Subscriber,
     Subscription,
 )
@@ -82,14 +87,48 @@ def test_reasons_round_trip_with_counts_and_awkward_keywords() -> None:
     assert decode_refs("garbage\nr:x:1") == []
 
 
-async def queue_planned(session: AsyncSession, now: dt.datetime) -> int:
+def test_an_edition_lists_the_matching_pieces_in_order_and_a_bare_digest_goes_to_followers() -> (
+    None
+):
+    japan = Features(frozenset({3}), frozenset(), frozenset())
+    chips = Features(frozenset({4}), frozenset(), frozenset({"chips"}))
+    other = Features(frozenset({5}), frozenset(), frozenset())
+    follows = [Follow(1, "region", region_id=3), Follow(2, "keyword", keyword="chips")]
+    pieces = [(10, japan), (11, other), (12, chips), (13, japan)]
+    assert edition_for(follows, pieces) == [
+        Match(10, [Ref("region", 1, target_id=3)]),
+        Match(12, [Ref("keyword", 2, keyword="chips")]),
+        Match(13, [Ref("region", 1, target_id=3)]),
+    ]
+    assert edition_for(follows, [(11, other)]) is None
+    assert edition_for(follows, [], link_only=True) == []
+    assert edition_for([Follow(9, "mute", keyword="x")], [], link_only=True) is None
+
+
+async def queue_planned(session: AsyncSession, now: dt.datetime, chunk: int = 2) -> int:
     queued = 0
-    while (rows := await queue_next(session, now, chunk=2)) is not None:
+    while (rows := await queue_next(session, now, chunk=chunk)) is not None:
         queued += rows
     return queued
 
 
-async def test_alert_recipients_are_computed_once_per_subscriber_and_item(db: Database) -> None:
+async def plan_report(session: AsyncSession, report: DailyReport, now: dt.datetime) -> int:
+    """What the fan-out does for a published report (its items' relationships are loaded)."""
+    items = list(report.items)
+    return await plan_publication(
+        session,
+        Publication("report", report.id, items),
+        now=now,
+        keywords=await keyword_sets(session),
+        sizes=piece_bound,
+    )
+
+
+def shows(row: Delivery) -> list[int]:
+    return [piece["id"] for piece in (row.edition or {})["items"]]
+
+
+async def test_a_report_is_one_message_per_subscriber_listing_their_items(db: Database) -> None:
     async with db.session_factory() as s, s.begin():
         lian = await factory.commentator(s, "Lian Degui", "廉德瑰")
         japan_fan = await factory.subscriber(s, 101, follows=["japan", lian])
@@ -113,35 +152,34 @@ async def test_alert_recipients_are_computed_once_per_subscriber_and_item(db: Da
             ],
         )
         await publish(s, report_ids=[report.id], now=NOW)
-        items = list(report.items)
-        for item in items:
-            await s.refresh(item, ["commentators"])
-        planned = await plan_alerts(s, "item", items, now=NOW)
+        planned = await plan_report(s, report, NOW)
         written = await queue_planned(s, NOW)
-        # Another fan-out of the same items (another process, later) queues nothing.
-        await plan_alerts(s, "item", items, now=NOW + dt.timedelta(seconds=1))
+        # Another fan-out of the same report (another process, later) queues nothing.
+        await plan_report(s, report, NOW + dt.timedelta(seconds=1))
         again = await queue_planned(s, NOW + dt.timedelta(seconds=1))
         left = await s.scalar(select(func.count()).select_from(FanoutRecipient))
 
     async with db.session_factory() as s:
         rows = list(await s.scalars(select(Delivery).order_by(Delivery.id)))
-    got = {(r.chat_id, r.content_id) for r in rows}
-    a, whale, ev = (i.id for i in items)
-    assert got == {
-        (101, a),
-        (101, whale),
-        (102, ev),
-        (103, a),
-        (104, a),
-        (-1001, a),
-        (-1001, whale),
+    a, whale, ev = (i.id for i in report.items)
+    assert {r.chat_id: shows(r) for r in rows} == {
+        101: [a, whale],
+        102: [ev],
+        103: [a],
+        104: [a],  # muted the whaling story, not the report
+        -1001: [a, whale],
     }
-    # Planned: the five chats with a matching follow (the muted one too: its mute applies to
-    # one item only); queued: one row per (chat, item), however many follows match.
-    assert planned == 5 and written == len(rows) == 7 and again == 0 and left == 0
-    japan_alert = next(r for r in rows if (r.chat_id, r.content_id) == (101, a))
-    assert {ref.kind for ref in decode_refs(japan_alert.reason)} == {"region", "commentator"}
-    assert all(r.text == "" and r.status == "pending" and r.kind == "alert" for r in rows)
+    # One message per (chat, report), however many items and follows match.
+    assert planned == 5 and written == len(rows) == 5 and again == 0 and left == 0
+    japan_message = next(r for r in rows if r.chat_id == 101)
+    first_item = (japan_message.edition or {})["items"][0]
+    assert {ref.kind for ref in decode_refs(first_item["why"])} == {"region", "commentator"}
+    assert all(
+        (r.content_type, r.content_id, r.text, r.status, r.kind)
+        == ("report", report.id, "", "pending", "alert")
+        for r in rows
+    )
+    assert all((r.edition or {})["parts"] == 1 for r in rows)
     assert {japan_fan.id, europe_fan.id, keyword_fan.id, muted.id, group.id} == {
         r.subscriber_id for r in rows
     }
@@ -149,12 +187,20 @@ async def test_alert_recipients_are_computed_once_per_subscriber_and_item(db: Da
     assert daily.id not in {r.subscriber_id for r in rows}
 
 
-async def test_fan_out_covers_reports_entries_and_digests_once(db: Database) -> None:
+async def test_fan_out_sends_each_publication_once_and_nothing_to_daily_readers(
+    db: Database,
+) -> None:
     async with db.session_factory() as s, s.begin():
         ding = await factory.commentator(s, "Ding Chun", "丁纯")
         await factory.subscriber(s, 201, follows=["europe"])
         await factory.subscriber(s, 202, follows=[ding], mode="daily")
-        report = await factory.report(s, [ItemSpec("EU summit ends", regions=["europe"])])
+        report = await factory.report(
+            s,
+            [
+                ItemSpec("EU summit ends", regions=["europe"]),
+                ItemSpec("Brussels on chips", regions=["europe"]),
+            ],
+        )
         article = await factory.entry(
             s, EntrySpec("A standalone note on Europe.", regions=["europe"], kind="article")
         )
@@ -164,40 +210,47 @@ async def test_fan_out_covers_reports_entries_and_digests_once(db: Database) -> 
             "https://example.org/digest",
             [
                 EntrySpec("One.", regions=["europe"], commentators=[ding]),
-                EntrySpec("Two.", regions=["europe"]),
-                EntrySpec("Three.", regions=["japan"]),
+                EntrySpec("Two.", regions=["japan"]),
+                EntrySpec("Three.", regions=["europe"]),
             ],
         )
-        report_items = list(
-            await s.scalars(select(ReportItem.id).where(ReportItem.report_id == report.id))
-        )
-        entry_ids = [article.id] + [
-            e.id
-            for e in await s.scalars(
-                select(factory.Entry).where(factory.Entry.digest_id == digest.id)
+        entries = list(
+            await s.scalars(
+                select(factory.Entry)
+                .where(factory.Entry.digest_id == digest.id)
+                .order_by(factory.Entry.position)
             )
-        ]
+        )
         await publish(
-            s, entry_ids=entry_ids, report_ids=[report.id], digest_ids=[digest.id], now=NOW
+            s,
+            entry_ids=[article.id, *(e.id for e in entries)],
+            report_ids=[report.id],
+            digest_ids=[digest.id],
+            now=NOW,
         )
     # A small fan-out is queued in full before fan_out returns; the plan is used up.
     first = await fan_out(db.session_factory, NOW)
     second = await fan_out(db.session_factory, NOW)
     async with db.session_factory() as s:
         rows = list(await s.scalars(select(Delivery).order_by(Delivery.id)))
-
-    assert report_items and first.queued == len(rows) and second.content == 0
-    assert (first.entries, first.reports, first.digests) == (4, 1, 1)
-    async with db.session_factory() as s:
         assert await s.scalar(select(func.count()).select_from(FanoutRecipient)) == 0
         assert await s.scalar(select(func.count()).select_from(FanoutBatch)) == 0
-    kinds = {(r.chat_id, r.content_type) for r in rows}
-    # The Europe follower: the item, the standalone entry and the digest (not its entries).
-    # The daily Ding Chun follower: only the digest now; the rest waits for the summary.
-    assert kinds == {(201, "item"), (201, "entry"), (201, "digest"), (202, "digest")}
-    europe_digest = next(r for r in rows if (r.chat_id, r.content_type) == (201, "digest"))
-    [ref] = decode_refs(europe_digest.reason)
-    assert (ref.kind, ref.count) == ("region", 2)
+
+    assert first.queued == len(rows) == 3 and second.content == 0
+    assert (first.entries, first.reports, first.digests) == (4, 1, 1)
+    # The Europe follower: one message for the report (both items), one for the article, one
+    # for the digest (its two Europe entries, not the Japan one). The daily Ding Chun
+    # follower: nothing now; it all waits for the summary.
+    by_type = {r.content_type: r for r in rows}
+    assert {(r.chat_id, r.content_type) for r in rows} == {
+        (201, "report"),
+        (201, "entry"),
+        (201, "digest"),
+    }
+    assert shows(by_type["report"]) == [i.id for i in report.items]
+    assert shows(by_type["entry"]) == [article.id]
+    assert shows(by_type["digest"]) == [entries[0].id, entries[2].id]
+    assert (by_type["digest"].kind, by_type["report"].kind) == ("digest", "alert")
 
 
 async def test_a_fan_out_cut_half_way_is_finished_by_the_next_without_duplicates(
@@ -222,16 +275,17 @@ async def test_a_fan_out_cut_half_way_is_finished_by_the_next_without_duplicates
         await fan_out(db.session_factory, NOW, on_queued=crash)
     async with db.session_factory() as s:
         assert await s.scalar(select(func.count()).select_from(FanoutRecipient)) == 3
-        # Half the plan is expanded (by the feeder of a process still running, say).
-        assert await queue_next(s, NOW, chunk=2) == 4
+        # Part of the plan is expanded (by the feeder of a process still running, say).
+        assert await queue_next(s, NOW, chunk=2) == 2
         await s.commit()
     later = NOW + dt.timedelta(seconds=5)
     again = await fan_out(db.session_factory, later)
     async with db.session_factory() as s:
         rows = list(await s.scalars(select(Delivery)))
-    assert again.reports == 1 and len(rows) == 6
-    assert len({r.dedup_key for r in rows}) == 6
-    assert sorted(r.chat_id for r in rows) == [301, 301, 302, 302, 303, 303]
+    assert again.reports == 1 and len(rows) == 3
+    assert len({r.dedup_key for r in rows}) == 3
+    assert sorted(r.chat_id for r in rows) == [301, 302, 303]
+    assert all(len(shows(r)) == 2 for r in rows)
 
 
 async def test_recipients_are_expanded_as_they_are_when_their_turn_comes(db: Database) -> None:
@@ -253,7 +307,7 @@ async def test_recipients_are_expanded_as_they_are_when_their_turn_comes(db: Dat
         )
         await publish(s, report_ids=[report.id], now=NOW)
         gas, arctic, visit = (i.id for i in report.items)
-        assert await plan_alerts(s, "item", list(report.items), now=NOW) == 5
+        assert await plan_report(s, report, NOW) == 5
     async with db.session_factory() as s, s.begin():
         await s.execute(delete(Subscription).where(Subscription.subscriber_id == unfollows.id))
         await s.execute(
@@ -267,41 +321,50 @@ async def test_recipients_are_expanded_as_they_are_when_their_turn_comes(db: Dat
         )
         await retract_item(s, visit, actor_id=None, now=NOW)
     async with db.session_factory() as s, s.begin():
-        assert await queue_planned(s, NOW) == 3
+        assert await queue_planned(s, NOW) == 2
     async with db.session_factory() as s:
         rows = list(await s.scalars(select(Delivery).order_by(Delivery.id)))
-    assert [(r.subscriber_id, r.content_id) for r in rows] == [
-        (stays.id, gas),
-        (stays.id, arctic),
-        (mutes.id, arctic),
+    assert [(r.subscriber_id, shows(r)) for r in rows] == [
+        (stays.id, [gas, arctic]),
+        (mutes.id, [arctic]),
     ]
 
 
-async def test_a_chunk_goes_item_by_item_so_chats_alternate(db: Database) -> None:
+async def test_a_long_edition_is_split_between_items_and_parts_alternate_chats(
+    db: Database,
+) -> None:
+    long = "a careful account of the negotiations and what each side wants " * 6
     async with db.session_factory() as s, s.begin():
         fans = [await factory.subscriber(s, 500 + i, follows=["africa"]) for i in range(3)]
         report = await factory.report(
             s,
             [
-                ItemSpec("Lagos rail deal", regions=["africa"]),
-                ItemSpec("Dakar summit", regions=["africa"]),
+                ItemSpec(
+                    f"Story {n}: " + long,
+                    title_zh="非洲" * 100,
+                    summary_zh="摘要" * 200,
+                    url=f"https://example.org/{n}?" + "x" * 400,
+                    regions=["africa"],
+                    summary_en=long * 2,
+                )
+                for n in range(8)
             ],
         )
         await publish(s, report_ids=[report.id], now=NOW)
-        first, second = (i.id for i in report.items)
-        await plan_alerts(s, "item", list(report.items), now=NOW)
-        assert await queue_next(s, NOW) == 6
+        await plan_report(s, report, NOW)
+        queued = await queue_next(s, NOW)
     async with db.session_factory() as s:
         rows = list(await s.scalars(select(Delivery).order_by(Delivery.id)))
     ids = [f.id for f in fans]
-    assert [(r.content_id, r.subscriber_id) for r in rows] == [
-        (first, ids[0]),
-        (first, ids[1]),
-        (first, ids[2]),
-        (second, ids[0]),
-        (second, ids[1]),
-        (second, ids[2]),
-    ]
+    parts = len(rows) // 3
+    assert queued == len(rows) and parts >= 2
+    # Every first part, then every second ...: consecutive rows are for different chats.
+    assert [r.subscriber_id for r in rows] == ids * parts
+    for fan in ids:
+        mine = [r for r in rows if r.subscriber_id == fan]
+        assert [p for r in mine for p in shows(r)] == [i.id for i in report.items]
+        assert [(r.edition or {})["part"] for r in mine] == list(range(1, parts + 1))
+        assert len({r.dedup_key for r in mine}) == parts
 
 
 async def test_a_digest_known_only_by_its_link_goes_to_everyone_who_follows_something(
@@ -319,12 +382,11 @@ async def test_a_digest_known_only_by_its_link_goes_to_everyone_who_follows_some
     again = await fan_out(db.session_factory, NOW)
     async with db.session_factory() as s:
         rows = list(await s.scalars(select(Delivery).order_by(Delivery.chat_id)))
+    # The daily reader gets it in the summary; nobody else follows anything.
     assert result.digests == 1 and again.content == 0
-    assert [(r.chat_id, r.content_type, r.content_id) for r in rows] == [
-        (601, "digest", digest.id),
-        (602, "digest", digest.id),
+    assert [(r.chat_id, r.content_type, r.content_id, shows(r)) for r in rows] == [
+        (601, "digest", digest.id, []),
     ]
-    assert all(decode_refs(r.reason) == [] for r in rows)
 
 
 async def test_the_feeder_keeps_a_few_seconds_of_sends_queued_and_no_more(db: Database) -> None:
@@ -339,14 +401,14 @@ async def test_the_feeder_keeps_a_few_seconds_of_sends_queued_and_no_more(db: Da
             ],
         )
         await publish(s, report_ids=[report.id], now=NOW)
-        assert await plan_alerts(s, "item", list(report.items), now=NOW) == 6
+        assert await plan_report(s, report, NOW) == 6
     woken: list[int] = []
-    # Five rows ahead is enough; two recipients (four rows) per chunk.
+    # Three messages ahead is enough; two recipients (two messages) per chunk.
     feeder = RecipientFeeder(
         db.session_factory,
         lambda: NOW,
         rate=30,
-        ahead=5,
+        ahead=3,
         chunk=2,
         on_queued=lambda: woken.append(1),
     )
@@ -358,10 +420,10 @@ async def test_the_feeder_keeps_a_few_seconds_of_sends_queued_and_no_more(db: Da
         return int(rows or 0), int(waiting or 0)
 
     await feeder.top_up()
-    assert await counts() == (8, 2) and len(woken) == 2
+    assert await counts() == (4, 2) and len(woken) == 2
     await feeder.top_up()
-    assert await counts() == (8, 2)  # still enough ahead
+    assert await counts() == (4, 2)  # still enough ahead
     async with db.session_factory() as s, s.begin():
         await s.execute(update(Delivery).values(status="sent"))
     await feeder.top_up()
-    assert await counts() == (12, 0)
+    assert await counts() == (6, 0)

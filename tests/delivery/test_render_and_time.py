@@ -7,11 +7,17 @@ import datetime as dt
 from bot.localtime import period_of, quiet_until
 from bot.render import MAX_MESSAGE_CHARS
 from bot.render.content import (
+    MAX_PIECE_BUTTONS,
+    Shown,
     Why,
     alert_keyboard,
+    edition_keyboard,
+    item_block,
     item_text,
+    piece_bound,
     render_digest,
     render_summary,
+    split_sizes,
 )
 from storage.models import Digest, Region, ReportItem
 
@@ -120,3 +126,41 @@ def test_quiet_hours_end_at_the_right_moment_across_a_dst_change() -> None:
 def test_a_summary_period_is_the_local_date() -> None:
     assert period_of(dt.datetime(2025, 11, 1, 0, 0, tzinfo=UTC), "Asia/Shanghai") == "2025-11-01"
     assert period_of(dt.datetime(2025, 11, 1, 3, 0, tzinfo=UTC), "America/New_York") == "2025-10-31"
+
+
+def test_an_edition_item_shows_the_summaries_the_reader_asked_for() -> None:
+    piece = item(summary_en="Tokyo weighs export curbs. " * 20)
+    why = [Why("region", 11, "Japan", target_id=3)]
+    english = item_block(piece, 1, language="en", content_language="en", why=why)
+    assert english.startswith("<b>1. Tokyo &lt;weighs&gt; curbs &amp; costs</b>\n")
+    assert "Tokyo weighs export curbs." in english and "摘要" not in english
+    assert "东京" not in english
+    assert english.endswith('🔔 Japan · <a href="https://example.org/a?x=1&amp;y=2">Source</a>')
+    # One line, not the whole summary.
+    assert english.count("Tokyo weighs export curbs.") < 20
+    chinese = item_block(piece, 2, language="zh", content_language="zh")
+    assert chinese.startswith("<b>2. 东京权衡管制</b>\n摘要。") and "Tokyo" not in chinese
+    both = item_block(piece, 3, language="en", content_language="both")
+    assert "Tokyo weighs export curbs." in both and "摘要。" in both
+    # Without an English summary an English reader gets the headline, never the Chinese one.
+    bare = item_block(item(), 1, language="en", content_language="en")
+    assert "摘要" not in bare and "东京" not in bare
+    bounds = piece_bound(piece, ["export curbs"])
+    assert len(both) <= bounds["both"] and len(english) <= bounds["en"] < bounds["both"]
+
+
+def test_an_edition_is_split_in_order_within_the_budget() -> None:
+    assert split_sizes([1000, 1000, 1000, 1000, 1000], budget=3000) == [[0, 1], [2, 3], [4]]
+    assert split_sizes([5000, 10], budget=4096) == [[0], [1]]
+    assert split_sizes([], budget=4096) == []
+
+
+def test_edition_buttons_stay_within_telegrams_limits() -> None:
+    pieces = [item(id=10_000_000 + n) for n in range(40)]
+    why = [Why("keyword", 999_999_999, "a" * 200)]
+    rows = edition_keyboard("en", [Shown(p, why) for p in pieces], first=7)
+    numbered = [b for row in rows for b in row if b.text.startswith("📄")]
+    assert [b.text for b in numbered[:2]] == ["📄 7", "📄 8"]
+    assert len(numbered) == MAX_PIECE_BUTTONS and all(len(row) <= 8 for row in rows)
+    assert all(len((b.data or "").encode()) <= 64 for row in rows for b in row)
+    assert sum(len(row) for row in rows) <= MAX_PIECE_BUTTONS + 5

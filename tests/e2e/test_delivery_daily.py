@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.pool import NullPool
 
 from bot.delivery import notify_published
@@ -15,9 +15,9 @@ from bot.delivery.summaries import run_due_summaries
 from bot.publishing import publish
 from bot.render import MAX_MESSAGE_CHARS
 from storage.db import create_engine
-from storage.models import AuditLog, Subscriber, SummaryRun
+from storage.models import AuditLog, Delivery, Digest, Entry, Subscriber, SummaryRun
 from tests.delivery import factory
-from tests.delivery.factory import ItemSpec, eventually
+from tests.delivery.factory import EntrySpec, ItemSpec, eventually, outbox_settled
 from tests.e2e.conftest import MovableClock, RunningBot
 
 SHANGHAI, NEW_YORK, LONDON = 701, 702, 703
@@ -194,6 +194,73 @@ async def test_a_long_summary_is_split_between_items(running_bot: RunningBot) ->
     # Grouped by region in display order: the Europe section, then Japan's.
     assert "<b>Europe</b>" in (parts[0].source_text or "")
     assert body.index("Europe") < body.index("Japan")
+
+
+@pytest.mark.bot(clock=MovableClock(at(2025, 11, 20, 1, 0)))
+async def test_a_daily_reader_gets_nothing_at_publication_and_everything_in_the_summary(
+    running_bot: RunningBot,
+) -> None:
+    bot = running_bot
+    bot.user(SHANGHAI)
+    bot.user(NEW_YORK)
+    async with bot.session_factory() as s, s.begin():
+        daily = await factory.subscriber(
+            s,
+            SHANGHAI,
+            follows=["japan"],
+            timezone="Asia/Shanghai",
+            mode="daily",
+            next_summary_at=at(2025, 11, 21, 0, 0),
+            last_summary_at=at(2025, 11, 20, 0, 0),
+        )
+        await factory.subscriber(s, NEW_YORK, follows=["japan"])  # instant: the control
+        digest = await factory.digest(
+            s,
+            "November Digest, Part 3",
+            "https://newsletter.example.org/november-3",
+            [
+                EntrySpec("Tokyo's defence budget, read closely.", regions=["japan"]),
+                EntrySpec("Brussels and its trade tools.", regions=["europe"]),
+            ],
+        )
+        entries = list(await s.scalars(select(Entry.id).where(Entry.digest_id == digest.id)))
+        await publish(s, digest_ids=[digest.id], entry_ids=entries, now=at(2025, 11, 20, 2, 0))
+    await publish_at(
+        bot,
+        at(2025, 11, 20, 3, 0),
+        [
+            ItemSpec("Tokyo hosts trade talks", regions=["japan"]),
+            ItemSpec("Osaka chip plant opens", regions=["japan"]),
+        ],
+    )
+    # The instant reader has both by now; the daily reader nothing, not even the digest.
+    await bot.emulator.wait_for_messages(NEW_YORK, 2)
+
+    async def fanned_out() -> bool:
+        async with bot.session_factory() as s:
+            waiting = await s.scalar(
+                select(func.count()).select_from(Digest).where(Digest.fanned_out_at.is_(None))
+            )
+        return waiting == 0
+
+    await eventually(fanned_out, what="the digest fanned out")
+    await outbox_settled(bot.session_factory)
+    assert bot.emulator.messages(SHANGHAI) == []
+    async with bot.session_factory() as s:
+        queued = await s.scalar(
+            select(func.count()).select_from(Delivery).where(Delivery.subscriber_id == daily.id)
+        )
+    assert queued == 0
+
+    assert await summaries_at(bot, at(2025, 11, 21, 0, 0)) == 1
+    [summary] = await bot.emulator.wait_for_messages(SHANGHAI)
+    text = summary.text or ""
+    assert "Tokyo hosts trade talks" in text and "Osaka chip plant opens" in text
+    assert "📰 November Digest, Part 3" in text and "Tokyo's defence budget" in text
+    assert "Brussels and its trade tools" not in text and "3 new for you" in text
+    assert any(
+        e.get("url") == "https://newsletter.example.org/november-3" for e in summary.entities
+    )
 
 
 def _outbox_empty(bot: RunningBot):  # type: ignore[no-untyped-def]

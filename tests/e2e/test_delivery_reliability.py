@@ -39,11 +39,13 @@ async def subscribers(bot: RunningBot, count: int, *, follows: str = "japan") ->
 
 
 async def publish_items(bot: RunningBot, count: int, region: str = "japan") -> None:
+    """`count` reports of one item each: `count` messages to each follower of `region`."""
     async with bot.session_factory() as s, s.begin():
-        report = await factory.report(
-            s, [ItemSpec(f"Item {i} on {region}", regions=[region]) for i in range(count)]
-        )
-        await publish(s, report_ids=[report.id], now=bot.services.clock())
+        reports = [
+            await factory.report(s, [ItemSpec(f"Item {i} on {region}", regions=[region])])
+            for i in range(count)
+        ]
+        await publish(s, report_ids=[r.id for r in reports], now=bot.services.clock())
     notify_published(bot.services)
 
 

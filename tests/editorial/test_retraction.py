@@ -17,6 +17,7 @@ from bot.subscriptions import forget_subscriber
 from storage.models import (
     AuditLog,
     Delivery,
+    Digest,
     Entry,
     ReportItem,
     Subscriber,
@@ -29,6 +30,11 @@ from tests.editorial import factories as f
 EDITOR = 1000
 
 
+def showing(*ids: int) -> dict[str, object]:
+    """`Delivery.edition` of a message that shows these pieces."""
+    return {"items": [{"id": i, "why": []} for i in ids], "part": 1, "parts": 1, "first": 1}
+
+
 async def test_retracting_says_who_received_it_and_cancels_the_queue(db: Database) -> None:
     async with db.session_factory() as s, s.begin():
         entry = await f.entry(s, status="published", published_at=f.NOW)
@@ -38,10 +44,10 @@ async def test_retracting_says_who_received_it_and_cancels_the_queue(db: Databas
         other = await f.entry(s, title="Other", status="published")
         s.add_all(
             [
-                f.delivery(alice, "entry", entry.id, "sent"),
-                f.delivery(bob, "entry", entry.id, "sent"),
-                f.delivery(carol, "entry", entry.id, "pending"),
-                f.delivery(carol, "entry", other.id, "sent"),
+                f.delivery(alice, "entry", entry.id, "sent", edition=showing(entry.id)),
+                f.delivery(bob, "entry", entry.id, "sent", edition=showing(entry.id)),
+                f.delivery(carol, "entry", entry.id, "pending", edition=showing(entry.id)),
+                f.delivery(carol, "entry", other.id, "sent", edition=showing(other.id)),
             ]
         )
         await s.flush()
@@ -61,13 +67,68 @@ async def test_retracting_a_report_retracts_every_item(db: Database) -> None:
     async with db.session_factory() as s, s.begin():
         report = await f.report(s, [("A", ("japan",)), ("B", ("europe",))], status="published")
         sub = await f.subscriber(s, 21)
-        s.add(f.delivery(sub, "item", report.items[1].id, "sent"))
+        waiting = await f.subscriber(s, 22)
+        a, b = (i.id for i in report.items)
+        s.add(f.delivery(sub, "report", report.id, "sent", edition=showing(b)))
+        s.add(f.delivery(waiting, "report", report.id, "pending", edition=showing(a, b)))
         await s.flush()
         result = await retract(s, ContentRef("r", report.id), actor_id=EDITOR, now=f.NOW)
     assert result.outcome is RetractOutcome.RETRACTED
     assert [r.chat_id for r in result.recipients] == [21]
+    assert result.cancelled == 1
     async with db.session_factory() as s:
         assert set((await s.scalars(select(ReportItem.status))).all()) == {"retracted"}
+
+
+async def test_retracting_one_item_names_who_was_shown_it_and_spares_the_rest_of_the_queue(
+    db: Database,
+) -> None:
+    async with db.session_factory() as s, s.begin():
+        report = await f.report(
+            s, [("Tokyo talks", ("japan",)), ("Brussels summit", ("europe",))], status="published"
+        )
+        tokyo, brussels = (i.id for i in report.items)
+        both = await f.subscriber(s, 31, username="both")
+        europe = await f.subscriber(s, 32, username="europe")
+        queued_both = await f.subscriber(s, 33)
+        queued_tokyo = await f.subscriber(s, 34)
+        s.add_all(
+            [
+                f.delivery(both, "report", report.id, "sent", edition=showing(tokyo, brussels)),
+                f.delivery(europe, "report", report.id, "sent", edition=showing(brussels)),
+                f.delivery(
+                    queued_both, "report", report.id, "pending", edition=showing(tokyo, brussels)
+                ),
+                f.delivery(queued_tokyo, "report", report.id, "pending", edition=showing(tokyo)),
+            ]
+        )
+        await s.flush()
+        result = await retract(s, ContentRef("i", tokyo), actor_id=EDITOR, now=f.NOW)
+    assert [r.username for r in result.recipients] == ["both"]
+    # Only the message that showed nothing else is cancelled; the other goes without Tokyo.
+    assert result.cancelled == 1
+    async with db.session_factory() as s:
+        statuses = dict((await s.execute(select(Delivery.chat_id, Delivery.status))).tuples().all())
+    assert statuses == {31: "sent", 32: "sent", 33: "pending", 34: "cancelled"}
+
+
+async def test_retracting_a_digest_entry_names_who_had_it_in_the_digest_message(
+    db: Database,
+) -> None:
+    async with db.session_factory() as s, s.begin():
+        digest = Digest(title="November Digest", link="https://example.org/d", status="published")
+        s.add(digest)
+        await s.flush()
+        first = await f.entry(s, title="One", status="published")
+        second = await f.entry(s, title="Two", status="published")
+        first.digest_id = second.digest_id = digest.id
+        reader = await f.subscriber(s, 41, username="reader")
+        other = await f.subscriber(s, 42, username="other")
+        s.add(f.delivery(reader, "digest", digest.id, "sent", edition=showing(first.id)))
+        s.add(f.delivery(other, "digest", digest.id, "sent", edition=showing(second.id)))
+        await s.flush()
+        result = await retract(s, ContentRef("e", first.id), actor_id=EDITOR, now=f.NOW)
+    assert [r.username for r in result.recipients] == ["reader"]
 
 
 async def test_retract_refuses_drafts_unknown_ids_and_repeats(db: Database) -> None:
@@ -102,7 +163,7 @@ async def test_daily_readers_are_named_and_queued_summaries_lose_the_item(db: Da
             item.published_at = f.NOW - dt.timedelta(hours=1)
         tokyo = report.items[0]
         alice = await f.subscriber(s, 11, username="alice")  # instant: had it as an alert
-        s.add(f.delivery(alice, "item", tokyo.id, "sent"))
+        s.add(f.delivery(alice, "report", report.id, "sent", edition=showing(tokyo.id)))
         dana = await _daily(s, 21, "dana", "japan")
         eve = await _daily(s, 22, "eve", "japan", "europe")
         finn = await _daily(s, 23, "finn", "japan")
@@ -168,3 +229,43 @@ async def test_a_summary_is_stored_with_its_items_or_not_at_all(db: Database) ->
     async with db.session_factory() as s:
         for model in (SummaryRun, SummaryItem, Delivery):
             assert (await s.scalars(select(model))).all() == [], model.__name__
+
+
+async def test_a_queued_summary_loses_a_digest_whose_listed_entries_were_retracted(
+    db: Database,
+) -> None:
+    published = f.NOW - dt.timedelta(hours=1)
+    async with db.session_factory() as s, s.begin():
+        digest = Digest(
+            title="November Digest",
+            link="https://example.org/d",
+            status="published",
+            published_at=published,
+        )
+        s.add(digest)
+        await s.flush()
+        tokyo = await f.entry(
+            s, title="Tokyo view", status="published", published_at=published, digest_id=digest.id
+        )
+        await f.entry(
+            s,
+            title="Brussels view",
+            regions=("europe",),
+            status="published",
+            published_at=published,
+            digest_id=digest.id,
+        )
+        report = await f.report(s, [("Osaka chip plant opens", ("japan",))], status="published")
+        report.items[0].published_at = published
+        gus = await _daily(s, 51, "gus", "japan")
+        assert await build_summaries(s, [gus], f.NOW) == 1
+        [summary] = (await s.scalars(select(Delivery))).all()
+        assert "November Digest" in summary.text and "Tokyo view" in summary.text
+        assert "Brussels view" not in summary.text and "2 new for you" in summary.text
+    async with db.session_factory() as s, s.begin():
+        result = await retract(s, ContentRef("e", tokyo.id), actor_id=EDITOR, now=f.NOW)
+    assert (result.summaries_rewritten, result.summaries_cancelled) == (1, 0)
+    async with db.session_factory() as s:
+        [waiting] = (await s.scalars(select(Delivery).where(Delivery.status == "pending"))).all()
+    assert "Osaka chip plant opens" in waiting.text and "1 new for you" in waiting.text
+    assert "November Digest" not in waiting.text and "Tokyo view" not in waiting.text
