@@ -3,9 +3,8 @@ subscribers who follow the content receive it."""
 
 from __future__ import annotations
 
-import html
-
 import asyncio
+import html
 from pathlib import Path
 
 import pytest
