@@ -48,6 +48,11 @@ class Edition:
     def rows(self) -> list[Piece]:
         return [row for section in self.sections for row in section.rows]
 
+    @property
+    def linked(self) -> list[Entry | ReportItem | Digest]:
+        """Everything whose link its posts show."""
+        return [*self.rows, *([self.digest] if self.digest is not None else [])]
+
     def only(self, keep: Iterable[Piece]) -> Edition:
         """The same edition with only some of its pieces (a forum topic's share)."""
         wanted = {ref_of(row) for row in keep}

@@ -21,7 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.channels import service
 from bot.channels.edition import Edition, Piece, load_editions
 from bot.channels.render import Post, edition_posts
+from bot.config import Settings
 from bot.delivery.outbox import enqueue
+from bot.site.links import with_message_links
 from storage.models import Channel
 
 KIND = "channel"
@@ -57,9 +59,11 @@ async def queue_editions(
     report_ids: Sequence[int] = (),
     digest_ids: Sequence[int] = (),
     entry_ids: Sequence[int] = (),
+    settings: Settings | None = None,
 ) -> int:
     """Queue the whole edition of each publication to each active channel; returns how many
-    posts were queued (0 for those queued before)."""
+    posts were queued (0 for those queued before). With `settings`, links become tracked
+    links and digest pages (`with_message_links`)."""
     channels = await service.active(session)
     if not channels or not (report_ids or digest_ids or entry_ids):
         return 0
@@ -74,7 +78,7 @@ async def queue_editions(
                     session,
                     chat_id=channel.chat_id,
                     thread_id=topic,
-                    text=post.text,
+                    text=with_message_links(post.text, settings, edition.linked),
                     kind=KIND,
                     priority=PRIORITY,
                     dedup_key=f"channel:{channel.id}:{edition.key}:{part}",

@@ -43,6 +43,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from bot.channels import queue_editions
+from bot.config import Settings
 from bot.delivery.outbox import PRIORITY
 from bot.delivery.recipients import CHUNK, queue_next
 from bot.matching import KeywordSets, Publication, digest_entries, keyword_sets, plan_publication
@@ -169,7 +170,9 @@ async def _pick(session: AsyncSession) -> _Work:
     return work
 
 
-async def _plan(session: AsyncSession, work: _Work, now: dt.datetime) -> tuple[int, int]:
+async def _plan(
+    session: AsyncSession, work: _Work, now: dt.datetime, settings: Settings | None = None
+) -> tuple[int, int]:
     """Plan every publication's recipients and queue its posts to the connected channels;
     returns (recipients planned, channel posts queued)."""
     planned = 0
@@ -189,6 +192,7 @@ async def _plan(session: AsyncSession, work: _Work, now: dt.datetime) -> tuple[i
         report_ids=work.report_ids,
         digest_ids=[d.id for d in work.digests],
         entry_ids=[p.id for p, _ in work.publications if p.content_type == "entry"],
+        settings=settings,
     )
     return planned, posts
 
@@ -215,6 +219,7 @@ async def fan_out(
     write_lock: AbstractAsyncContextManager[Any] | None = None,
     on_queued: Callable[[], None] | None = None,
     first_rows: int | None = None,
+    settings: Settings | None = None,
 ) -> FanoutResult:
     """Plan the recipients of everything published and not fanned out yet (a batch of up to
     BATCH of each kind), stamp it, and queue the first `first_rows` outbox rows; see the
@@ -229,7 +234,7 @@ async def fan_out(
         if work.empty:
             return result
         async with lock, session_factory() as session, session.begin():
-            result.recipients, posts = await _plan(session, work, now)
+            result.recipients, posts = await _plan(session, work, now, settings)
         result.first_commit_seconds = loop.time() - started
         if on_queued is not None:
             on_queued()
@@ -267,7 +272,9 @@ class FanoutPoller:
         interval: float = 1.0,
         on_queued: Callable[[], None] | None = None,
         write_lock: AbstractAsyncContextManager[Any] | None = None,
+        settings: Settings | None = None,
     ) -> None:
+        self.settings = settings
         self.session_factory = session_factory
         self.clock = clock
         self.interval = interval
@@ -286,6 +293,7 @@ class FanoutPoller:
                 self.session_factory,
                 self.clock(),
                 write_lock=self.write_lock,
+                settings=self.settings,
                 on_queued=self.on_queued,
             )
             total.entries += result.entries

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from bot.config import Settings
 from bot.delivery.outbox import QueuedRow
 from bot.matching import Ref, decode_refs
 from bot.render import keyboard_json
@@ -27,6 +28,7 @@ from bot.render.content import (
     render_digest,
     render_edition,
 )
+from bot.site.links import with_message_links
 from storage.models import (
     Commentator,
     ContentStatus,
@@ -44,6 +46,7 @@ class Outgoing:
     text: str
     reply_markup: dict[str, Any] | None
     disable_preview: bool
+    pieces: tuple[Entry | ReportItem | Digest, ...] = ()  # what its links point at
 
 
 def why_of(
@@ -75,8 +78,11 @@ def why_of(
     return out
 
 
-async def prepare(session: AsyncSession, rows: Sequence[QueuedRow]) -> dict[int, Outgoing | str]:
-    """Row id -> what to send, or the reason the row is cancelled instead."""
+async def prepare(
+    session: AsyncSession, rows: Sequence[QueuedRow], settings: Settings | None = None
+) -> dict[int, Outgoing | str]:
+    """Row id -> what to send, or the reason the row is cancelled instead. With `settings`,
+    source links become tracked links and digest links site pages (`with_message_links`)."""
     editions: dict[int, dict[str, Any]] = {}
     ids = [row.id for row in rows if row.content_type in EDITIONS]
     if ids:
@@ -93,10 +99,17 @@ async def prepare(session: AsyncSession, rows: Sequence[QueuedRow]) -> dict[int,
         if row.content_type not in EDITIONS and row.content_type != "item":
             out[row.id] = Outgoing(row.text, row.reply_markup, row.disable_preview)
         elif row.id in editions:
-            out[row.id] = _edition(row, editions[row.id], loaded)
+            out[row.id] = _linked(_edition(row, editions[row.id], loaded), settings)
         else:
-            out[row.id] = _single(row, loaded)
+            out[row.id] = _linked(_single(row, loaded), settings)
     return out
+
+
+def _linked(outgoing: Outgoing | str, settings: Settings | None) -> Outgoing | str:
+    if isinstance(outgoing, str) or settings is None or not outgoing.pieces:
+        return outgoing
+    text = with_message_links(outgoing.text, settings, outgoing.pieces)
+    return Outgoing(text, outgoing.reply_markup, outgoing.disable_preview)
 
 
 EDITIONS = ("report", "digest", "entry")
@@ -185,7 +198,12 @@ def _edition(row: QueuedRow, edition: dict[str, Any], loaded: _Loaded) -> Outgoi
             content_language=row.content_language,
             why=shown[0].why if shown else (),
         )
-        return Outgoing(rendered.text, keyboard_json(rendered.keyboard), not publication.url)
+        return Outgoing(
+            rendered.text,
+            keyboard_json(rendered.keyboard),
+            not publication.url,
+            (publication,),
+        )
     rendered = render_edition(
         publication,
         shown,
@@ -198,7 +216,8 @@ def _edition(row: QueuedRow, edition: dict[str, Any], loaded: _Loaded) -> Outgoi
     )
     # A report lists many links: no preview of the first. A digest previews its own link.
     preview = kind == "digest" and bool(publication.link)
-    return Outgoing(rendered.text, keyboard_json(rendered.keyboard), not preview)
+    pieces = [s.piece for s in shown] + ([publication] if kind == "digest" else [])
+    return Outgoing(rendered.text, keyboard_json(rendered.keyboard), not preview, tuple(pieces))
 
 
 def _single(row: QueuedRow, loaded: _Loaded) -> Outgoing | str:
@@ -211,8 +230,8 @@ def _single(row: QueuedRow, loaded: _Loaded) -> Outgoing | str:
     why = why_of(decode_refs(row.reason), row.language, regions, loaded.commentators)
     if kind == "digest":
         rendered = render_digest(content, language=row.language, why=why)
-        return Outgoing(rendered.text, None, not content.link)
+        return Outgoing(rendered.text, None, not content.link, (content,))
     rendered = render_alert(
         content, language=row.language, content_language=row.content_language, why=why
     )
-    return Outgoing(rendered.text, keyboard_json(rendered.keyboard), not content.url)
+    return Outgoing(rendered.text, keyboard_json(rendered.keyboard), not content.url, (content,))

@@ -98,6 +98,7 @@ class DeliveryRuntime:
             concurrency=sender_concurrency(settings.send_rate_limit),
             paid_broadcast=settings.send_rate_limit > FREE_BROADCAST_LIMIT,
             write_lock=write_lock,
+            settings=settings,
         )
         self.feeder = RecipientFeeder(
             services.session_factory,
@@ -111,6 +112,7 @@ class DeliveryRuntime:
             services.clock,
             on_queued=self._queued,
             write_lock=write_lock,
+            settings=settings,
         )
         self.summaries = SummaryTicker(services)
         self.summaries_task: asyncio.Task[None] | None = None

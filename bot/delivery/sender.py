@@ -49,6 +49,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.warnings import PTBUserWarning
 
+from bot.config import Settings
 from bot.delivery import heap, outbox
 from bot.delivery.http import AiohttpRequest
 from bot.delivery.limiter import FloodLimiter, RateLimitArgs
@@ -170,9 +171,12 @@ class OutboxSender:
         flush_interval: float = 0.05,
         drain_timeout: float = 20.0,
         write_lock: AbstractAsyncContextManager[Any] | None = None,
+        settings: Settings | None = None,
     ) -> None:
         self.session_factory = session_factory
         self.bot = bot
+        # Links in what goes out (tracked links, digest pages) follow these settings.
+        self.settings = settings
         self.limiter = limiter
         self.clock = clock
         self.concurrency = max(1, concurrency)
@@ -302,7 +306,7 @@ class OutboxSender:
             row.attempts += 1
         try:
             async with self.session_factory() as session:
-                ready = await prepare(session, rows)
+                ready = await prepare(session, rows, self.settings)
         except BaseException:
             for row in rows:  # claimed, never sent: back to pending as soon as we can write
                 self._outcomes.append(_Outcome(row, _put_back(row)))

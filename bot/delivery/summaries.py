@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from bot.config import Settings
 from bot.delivery.outbox import PRIORITY, enqueue, insert_for
 from bot.i18n import t
 from bot.localtime import period_of, reschedule
@@ -55,6 +56,7 @@ from bot.render.content import (
     summary_digest_heading,
     summary_line,
 )
+from bot.site.links import with_message_links
 from storage.models import (
     ContentStatus,
     DailyReport,
@@ -175,6 +177,14 @@ class _Matched:
     def count(self) -> int:
         return len(self.pieces) + sum(max(len(entries), 1) for _, entries in self.digests)
 
+    @property
+    def linked(self) -> list[Entry | ReportItem | Digest]:
+        """Everything whose link the summary shows."""
+        shown: list[Entry | ReportItem | Digest] = [row for row, _ in self.pieces]
+        for digest, entries in self.digests:
+            shown += [digest, *(entry for entry, _ in entries)]
+        return shown
+
     def listed(self) -> list[tuple[str, int]]:
         keys = [_key(row) for row, _ in self.pieces]
         for digest, entries in self.digests:
@@ -240,10 +250,14 @@ def _render(
 
 
 async def build_summaries(
-    session: AsyncSession, subscribers: Sequence[Subscriber], now: dt.datetime
+    session: AsyncSession,
+    subscribers: Sequence[Subscriber],
+    now: dt.datetime,
+    settings: Settings | None = None,
 ) -> int:
     """Queue the due daily summary of each subscriber (once per local date: `SummaryRun`) and
-    schedule the next one; returns how many summaries were queued."""
+    schedule the next one; returns how many summaries were queued. With `settings`, links
+    become tracked links and digest pages (`with_message_links`)."""
     if not subscribers:
         return 0
     windows = {
@@ -295,6 +309,7 @@ async def build_summaries(
             for content_type, content_id in matched.listed()
         ]
         for i, text in enumerate(_render(subscriber, period, matched, regions)):
+            text = with_message_links(text, settings, matched.linked)
             await enqueue(
                 session,
                 chat_id=subscriber.chat_id,
@@ -552,7 +567,7 @@ async def run_due_summaries(services: Services, *, batch: int = 500) -> int:
             due = list(await session.scalars(query))
             if not due:
                 break
-            total += await build_summaries(session, due, now)
+            total += await build_summaries(session, due, now, services.settings)
     if total:
         wake = services.extras.get("wake_sender")
         if callable(wake):

@@ -13,12 +13,15 @@ import base64
 import hashlib
 import hmac
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import cast
 
 from bot.config import Settings
+from bot.editorial.content import ref_of
 from bot.editorial.refs import ContentRef, RefKind
+from bot.render import esc_attr
 from storage.models import DailyReport, Digest, Entry, ReportItem
 
 PERMALINK_PREFIX: dict[RefKind, str] = {
@@ -115,3 +118,36 @@ def tracked_url(
     if not url or not url.startswith(("http://", "https://")) or not settings.tracks_clicks:
         return url
     return f"{settings.public_url}{REDIRECT_PREFIX}{click_token(settings, publication, item)}"
+
+
+def message_links(
+    settings: Settings, pieces: Iterable[Entry | ReportItem | Digest]
+) -> dict[str, str]:
+    """Where each source link of a pushed message should lead instead (source URL -> tracked
+    link, or a digest's page on the site), for the pieces the message shows."""
+    swaps: dict[str, str] = {}
+    for piece in pieces:
+        if isinstance(piece, Digest):
+            original = piece.link
+            target = tracked_url(
+                settings, publication_of(piece), None, digest_url(piece, settings.public_url)
+            )
+        else:
+            original = piece.url
+            target = tracked_url(settings, publication_of(piece), ref_of(piece), piece.url)
+        if original and target and target != original:
+            swaps[original] = target
+    return swaps
+
+
+def with_message_links(
+    text: str, settings: Settings | None, pieces: Iterable[Entry | ReportItem | Digest]
+) -> str:
+    """`text` (a rendered message, HTML) with its source links made tracked links and digest
+    links made site pages (see `message_links`): the one place every push path (editions,
+    daily summaries, channel posts) turns sources into links. No settings: unchanged."""
+    if settings is None:
+        return text
+    for original, target in message_links(settings, pieces).items():
+        text = text.replace(f'href="{esc_attr(original)}"', f'href="{esc_attr(target)}"')
+    return text
