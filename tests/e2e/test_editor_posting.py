@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import re
 from pathlib import Path
 
 import pytest
@@ -266,3 +267,26 @@ async def test_the_real_daily_report_reaches_a_japan_follower_with_its_japan_ite
     assert len(got) == 1  # one message for the edition, listing every Japan item
     for headline in japan_items:
         assert html.unescape(headline) in (got[0].text or ""), headline
+
+
+ENGLISH_READER = 8103
+TAGGED_REPORT = Path(__file__).parents[1] / "fixtures" / "tagging" / "report_2026-03-10.txt"
+
+
+@pytest.mark.bot(admin_ids=[EDITOR])
+async def test_an_english_reader_gets_the_summary_made_from_the_article_at_ingest(
+    running_bot: RunningBot,
+) -> None:
+    running_bot.user(EDITOR, "Editor")
+    await _follow(running_bot, ENGLISH_READER, "japan")
+    await running_bot.command(ENGLISH_READER, "/content en")
+
+    running_bot.emulator.send_document(EDITOR, TAGGED_REPORT.read_bytes(), "review.txt")
+    preview = await running_bot.emulator.wait_for_message(EDITOR, "Daily report r")
+    await running_bot.press(EDITOR, preview, text="Publish")
+    edition = await running_bot.emulator.wait_for_message(ENGLISH_READER, "coastguard")
+
+    text = edition.text or ""
+    # The item's English summary, made at ingest from the article's lead, not its headline.
+    assert "Japan lodged a protest with Beijing on Sunday" in text
+    assert re.search(r"[\u3400-\u9fff]", text) is None  # no Chinese they did not ask for
