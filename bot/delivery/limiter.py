@@ -409,6 +409,11 @@ class FloodLimiter(BaseRateLimiter[RateLimitArgs]):
     def global_halt_in(self) -> float:
         return max(0.0, self._global_halt())
 
+    def hold(self, seconds: float) -> None:
+        """Send nothing for `seconds` (a new owner lets the last second of the process it
+        replaces run out: Telegram counts the bot's sends, not this process's)."""
+        self.pacer.halted_until = max(self.pacer.halted_until, self.clock() + seconds)
+
     # ------------------------------------------------------------------------ requests
 
     async def _admit(self, endpoint: str, chat_id: int | None, priority: int) -> bool:

@@ -42,6 +42,8 @@ from bot.sources import runtime as sources
 
 log = logging.getLogger(__name__)
 
+TAKEOVER_HOLD_SECONDS = 1.05  # Telegram's windows are one second (30/s overall, 1/s a chat)
+
 INTERACTIVE_CONNECTIONS = 64
 STOP_BEAT_TIMEOUT = 10.0  # seconds a stop waits for a heartbeat under way
 FREE_BROADCAST_LIMIT = 30  # above this, outbox sends are paid broadcasts (allow_paid_broadcast)
@@ -231,6 +233,10 @@ class DeliveryRuntime:
             self.services.extras["summaries"] = self.summaries
             sources.start(self.application, self.services)
             self._taken_over = True
+            # The sender this one replaces (killed a moment ago, or standing down) may have
+            # sent its whole per-second budget, and to some chat, in the last second: wait
+            # that second out rather than earn a 429 for the bot.
+            self.limiter.hold(TAKEOVER_HOLD_SECONDS)
             self.start_sender()
         elif self.sender_task is not None and self.sender_task.done():
             log.warning("outbox: the sender stopped unexpectedly; starting it again")
