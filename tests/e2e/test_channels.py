@@ -205,7 +205,7 @@ async def test_a_digest_reaches_the_channel_grouped_by_region(running_bot: Runni
     positions = [text.index(word) for word in order]
     assert positions == sorted(positions)
     [row] = rows
-    assert row.items is not None and row.items[0] == ["digest", digest.id]
+    assert row.edition is not None and row.edition["publication"] == ["digest", digest.id]
 
 
 @pytest.mark.bot(admin_ids=[EDITOR])
