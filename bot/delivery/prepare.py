@@ -83,8 +83,11 @@ def why_of(
     return out
 
 
-async def prepare(session: AsyncSession, rows: Sequence[QueuedRow]) -> dict[int, Outgoing | str]:
-    """Row id -> what to send, or the reason the row is cancelled instead."""
+async def prepare(
+    session: AsyncSession, rows: Sequence[QueuedRow], now: dt.datetime | None = None
+) -> dict[int, Outgoing | str]:
+    """Row id -> what to send, or the reason the row is cancelled instead. `now` (the
+    sender's clock) decides whether a sent message is young enough to delete."""
     editions: dict[int, dict[str, Any]] = {}
     ids = [row.id for row in rows if row.content_type in EDITIONS]
     if ids:
@@ -116,7 +119,7 @@ async def prepare(session: AsyncSession, rows: Sequence[QueuedRow]) -> dict[int,
             out[row.id] = _single(row, loaded)
     corrections = [row for row in rows if row.content_type == CORRECTION]
     if corrections:
-        out.update(await _corrections(session, corrections))
+        out.update(await _corrections(session, corrections, now or utcnow()))
     return out
 
 
@@ -142,7 +145,7 @@ async def _channel_posts(session: AsyncSession, rows: Sequence[QueuedRow]) -> di
 
 
 async def _corrections(
-    session: AsyncSession, rows: Sequence[QueuedRow]
+    session: AsyncSession, rows: Sequence[QueuedRow], now: dt.datetime
 ) -> dict[int, Outgoing | str]:
     """Each "correct" row's message as it is now: an edit of the sent message, or, when
     nothing it showed is left, its deletion (sent less than 48 hours ago) or a withdrawn line.
@@ -168,11 +171,10 @@ async def _corrections(
         for row in rows
         if (target := targets.get(row.content_id or 0)) is not None
     ]
-    rendered = await prepare(session, as_sent)
+    rendered = await prepare(session, as_sent, now)
     summaries = await summary_now(
         session, [t for t in targets.values() if t.content_type == "summary"]
     )
-    now = utcnow()
     out: dict[int, Outgoing | str] = {}
     for row in rows:
         target = targets.get(row.content_id or 0)

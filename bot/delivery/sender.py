@@ -306,7 +306,7 @@ class OutboxSender:
             row.attempts += 1
         try:
             async with self.session_factory() as session:
-                ready = await prepare(session, rows)
+                ready = await prepare(session, rows, now)
         except BaseException:
             for row in rows:  # claimed, never sent: back to pending as soon as we can write
                 self._outcomes.append(_Outcome(row, _put_back(row)))

@@ -30,6 +30,7 @@ from storage.models import (
 )
 
 MAX_SUMMARY = 2000
+MAX_TITLE = 500
 _CLEAR_WORDS = frozenset({"none", "-", "—", "无", "清空"})
 
 
@@ -39,6 +40,8 @@ class EditField(enum.StrEnum):
     SUMMARY = "summary"
     # A report item's English summary (made from its article at ingest).
     SUMMARY_EN = "summary_en"
+    # A report item's (English) headline, an entry's title.
+    TITLE = "title"
 
 
 FIELD_ALIASES = {
@@ -57,6 +60,9 @@ FIELD_ALIASES = {
     "en_summary": EditField.SUMMARY_EN,
     "english": EditField.SUMMARY_EN,
     "英文摘要": EditField.SUMMARY_EN,
+    "title": EditField.TITLE,
+    "headline": EditField.TITLE,
+    "标题": EditField.TITLE,
 }
 
 
@@ -187,6 +193,15 @@ async def edit(
         ]
         await _set_commentators(session, content, people)
         new = "; ".join(_display(c) for c in people)
+    elif field is EditField.TITLE:
+        if not value:
+            raise EditError("empty_summary")
+        value = value[:MAX_TITLE]
+        if isinstance(content, ReportItem):
+            old, content.headline = content.headline, value
+        else:
+            old, content.title = content.title or "", value
+        new = value
     else:
         if not value:
             raise EditError("empty_summary")

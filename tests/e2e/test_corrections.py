@@ -11,12 +11,13 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.delivery import notify_published
+from bot.delivery.summaries import run_due_summaries
 from bot.emulator.emulator import EmuMessage
 from bot.publishing import publish
-from storage.models import Delivery
+from storage.models import Delivery, ReportItem
 from tests.delivery import factory
 from tests.delivery.factory import ItemSpec, eventually, outbox_settled
-from tests.e2e.conftest import RunningBot
+from tests.e2e.conftest import MovableClock, RunningBot
 
 EDITOR, ANN, BEN = 7401, 7402, 7403
 
@@ -253,3 +254,38 @@ async def test_retracting_the_only_item_deletes_a_fresh_message_and_marks_an_old
     async with bot.session_factory() as s:
         corrections = list(await s.scalars(select(Delivery).where(Delivery.kind == "correct")))
     assert sorted(c.status for c in corrections) == ["sent", "sent"]
+
+
+@pytest.mark.bot(
+    admin_ids=[EDITOR], clock=MovableClock(dt.datetime(2025, 11, 1, 0, 0, tzinfo=dt.UTC))
+)
+async def test_an_edited_headline_changes_the_daily_summary_that_listed_it(
+    running_bot: RunningBot,
+) -> None:
+    bot = running_bot
+    bot.user(EDITOR)
+    bot.user(ANN)
+    clock = bot.services.clock
+    assert isinstance(clock, MovableClock)
+    async with bot.session_factory() as s, s.begin():
+        await factory.subscriber(
+            s, ANN, follows=["japan"], mode="daily", daily_time="08:00", timezone="Asia/Shanghai"
+        )
+    assert await run_due_summaries(bot.services) == 0  # the first summary is scheduled
+    clock.advance(hours=12)
+    await publish_report(bot, [TOKYO, OSAKA])
+    clock.advance(hours=12)  # 08:00 in Shanghai
+    assert await run_due_summaries(bot.services) == 1
+    [summary] = await bot.emulator.wait_for_messages(ANN)
+    assert "Tokyo hosts trade talks" in (summary.text or "")
+    await outbox_settled(bot.session_factory)
+    async with bot.session_factory() as s:
+        tokyo = await s.scalar(select(ReportItem.id).where(ReportItem.headline == TOKYO.headline))
+
+    reply = await bot.command(EDITOR, f"/edit i{tokyo} title Tokyo and Seoul extend trade talks")
+
+    assert "1 will be updated" in (reply.text or "")
+    await editor_notice(bot, r"1 delivered messages updated, 0 could not be")
+    text = bot.emulator.message(ANN, summary.message_id).text or ""
+    assert "Tokyo and Seoul extend trade talks" in text and "Tokyo hosts trade talks" not in text
+    assert "Osaka chip plant opens" in text and "Your daily summary" in text
