@@ -201,5 +201,8 @@ async def correct(
             now=now,
         )
     correction.queued = len(targets)
+    if not targets:
+        # Nothing to wait for: the reply to the editor is the whole report.
+        correction.reported_at = now
     await session.flush()
     return correction

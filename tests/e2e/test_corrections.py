@@ -289,3 +289,39 @@ async def test_an_edited_headline_changes_the_daily_summary_that_listed_it(
     text = bot.emulator.message(ANN, summary.message_id).text or ""
     assert "Tokyo and Seoul extend trade talks" in text and "Tokyo hosts trade talks" not in text
     assert "Osaka chip plant opens" in text and "Your daily summary" in text
+
+
+@pytest.mark.parametrize("bot_db", ["sqlite", "postgres"], indirect=True)
+@pytest.mark.bot(admin_ids=[EDITOR])
+async def test_pruned_delivery_records_are_counted_as_messages_that_could_not_be_updated(
+    running_bot: RunningBot,
+) -> None:
+    bot = running_bot
+    for user in (EDITOR, ANN, BEN):
+        bot.user(user)
+    async with bot.session_factory() as s, s.begin():
+        await factory.subscriber(s, ANN, follows=["japan"])
+        await factory.subscriber(s, BEN, follows=["japan"])
+    [tokyo] = await publish_report(bot, [TOKYO])
+    await bot.emulator.wait_for_messages(ANN)
+    [bens] = await bot.emulator.wait_for_messages(BEN)
+    await outbox_settled(bot.session_factory)
+    # Ben's message is older than the retention period (30 days by default).
+    async with bot.session_factory() as s, s.begin():
+        await s.execute(
+            update(Delivery)
+            .where(Delivery.chat_id == BEN)
+            .values(sent_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=31))
+        )
+
+    assert await bot.services.extras["delivery"].pruner.tick() == 1
+
+    async with bot.session_factory() as s:
+        left = list(await s.scalars(select(Delivery.chat_id)))
+    assert left == [ANN]
+    reply = await bot.command(EDITOR, f"/edit i{tokyo} summary 双方同意延长出口管制磋商。")
+    assert "1 will be updated" in (reply.text or "")
+    assert "1 delivered earlier can no longer be updated" in (reply.text or "")
+    await editor_notice(bot, r"1 delivered messages updated, 1 could not be")
+    await edited(bot, ANN, "双方同意延长出口管制磋商。")
+    assert "双方同意" not in (bot.emulator.message(BEN, bens.message_id).text or "")
