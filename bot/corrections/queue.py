@@ -172,7 +172,7 @@ async def correct(
                 Delivery.kind == KIND, Delivery.status == DeliveryStatus.PENDING
             )
         )
-        if row_id in shown
+        if row_id is not None and row_id in shown
     }
     taken = sorted(waiting)
     for start in range(0, len(taken), 1000):

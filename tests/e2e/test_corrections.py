@@ -325,3 +325,24 @@ async def test_pruned_delivery_records_are_counted_as_messages_that_could_not_be
     await editor_notice(bot, r"1 delivered messages updated, 1 could not be")
     await edited(bot, ANN, "双方同意延长出口管制磋商。")
     assert "双方同意" not in (bot.emulator.message(BEN, bens.message_id).text or "")
+
+
+@pytest.mark.bot(admin_ids=[EDITOR])
+async def test_a_retracted_item_leaves_the_channel_post_and_a_new_reader_never_sees_it(
+    running_bot: RunningBot,
+) -> None:
+    bot = running_bot
+    bot.user(EDITOR)
+    channel = bot.emulator.create_channel("China Watch", username="chinawatch")
+    reply = await bot.command(EDITOR, "/channel add @chinawatch")
+    assert "Connected" in (reply.text or "")
+    tokyo, _ = await publish_report(bot, [TOKYO, OSAKA])
+    [post] = await bot.emulator.wait_for_messages(channel.id)
+    await outbox_settled(bot.session_factory)
+
+    assert "1 will be updated" in await retract(bot, tokyo)
+
+    await editor_notice(bot, r"1 delivered messages updated, 0 could not be")
+    text = bot.emulator.message(channel.id, post.message_id).text or ""
+    assert "Tokyo hosts trade talks" not in text and "Osaka chip plant opens" in text
+    assert len(bot.emulator.messages(channel.id)) == 1
