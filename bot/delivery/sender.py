@@ -345,7 +345,8 @@ class OutboxSender:
             if c.subscriber_id is not None and c.subscriber_status != SubscriberStatus.ACTIVE:
                 dead.append(c.id)
                 continue
-            if c.quiet_start and c.quiet_end and c.kind != "reply":
+            # An edit of a sent message makes no sound: it need not wait for quiet hours.
+            if c.quiet_start and c.quiet_end and c.kind not in ("reply", "correct"):
                 until = quiet_until(now, c.timezone or "UTC", c.quiet_start, c.quiet_end)
                 if until is not None:
                     deferred[c.id] = until
