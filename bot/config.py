@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     # a heartbeat may get before that sender's claims are resent.
     sender_heartbeat_seconds: float = Field(default=3.0, gt=0, le=60)
     sender_stale_seconds: float = Field(default=15.0, gt=0, le=600)
+    # Delivery records (which message shows what) are kept this long: corrections can edit or
+    # delete messages no older than this (bot.corrections.retention).
+    delivery_retention_days: int = Field(default=30, ge=1, le=3650)
     log_level: str = "INFO"
     # Hosts a link may point at even when they resolve to a private address (intranets, tests).
     fetch_allow_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)

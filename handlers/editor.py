@@ -335,12 +335,22 @@ async def _apply_edit(scope: Scope, ref: ContentRef, field_word: str, value: str
     try:
         async with scope.unit() as session:
             field = parse_field(field_word)
-            result = await edit(session, ref, field, value, actor_id=_actor(scope))
+            result = await edit(
+                session,
+                ref,
+                field,
+                value,
+                actor_id=_actor(scope),
+                editor_chat_id=scope.chat.id,
+                language=scope.language,
+            )
     except EditError as exc:
         async with scope.unit() as session:
             regions = await all_regions(session) if exc.reason == "unknown_region" else []
         await scope.reply(render.edit_error(scope.language, exc.reason, exc.detail, regions))
         return
+    if result.corrected:
+        notify_published(scope.services)  # the corrections go out now, not at the next poll
     await _reply_preview(scope, ref, notice=render.edit_done(scope.language, result))
 
 
@@ -390,8 +400,12 @@ async def _retract_button(scope: Scope, action: str, action_id: int) -> None:
             confirm=action == "rc",
             actor_id=_actor(scope),
             now=scope.services.clock(),
+            editor_chat_id=scope.chat.id,
+            language=scope.language,
         )
     if answered.answer is Answer.RETRACTED and answered.result is not None:
+        if answered.result.corrected:
+            notify_published(scope.services)
         await scope.edit(render.retracted(scope.language, answered.result))
         await scope.answer()
     elif answered.answer is Answer.KEPT:
@@ -666,7 +680,16 @@ async def _region_picker(scope: Scope, ref: ContentRef, toast: str | None = None
 async def _toggle_region(scope: Scope, ref: ContentRef, region_id: int) -> None:
     try:
         async with scope.unit() as session:
-            result = await toggle_region(session, ref, region_id, actor_id=_actor(scope))
+            result = await toggle_region(
+                session,
+                ref,
+                region_id,
+                actor_id=_actor(scope),
+                editor_chat_id=scope.chat.id,
+                language=scope.language,
+            )
+        if result.corrected:
+            notify_published(scope.services)
     except EditError as exc:
         await scope.answer(
             t(scope.language, f"editor.edit.{exc.reason}", detail=esc(exc.detail), regions=""),

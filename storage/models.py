@@ -397,6 +397,9 @@ class Delivery(Base):
     # this message shows, in order, with why each came, and which part of the edition it is:
     # {"items": [{"id": <item or entry id>, "why": ["r:<sub id>:<region id>", ...]}, ...],
     #  "part": 1, "parts": 2}. With `telegram_message_id` it names the message to correct.
+    # A channel post (content_type "channel", content_id the channel) records the same, plus
+    # the publication it belongs to: {"publication": ["report", 7], "items": [...], ...}.
+    # A correction (kind "correct", content_id the corrected row): {"correction": <id>}.
     edition: Mapped[dict[str, Any] | None]
     text: Mapped[str] = mapped_column(Text)
     reply_markup: Mapped[dict[str, Any] | None]
@@ -408,15 +411,42 @@ class Delivery(Base):
     claimed_by: Mapped[int | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
-    # What the message shows, as [content type, id] pairs ([["item", 31], ["item", 32]]), where
-    # one message shows several (channel posts): what a correction must re-render or edit.
-    items: Mapped[list[Any] | None]
     not_before: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(index=True)
 
     __table_args__ = (Index("ix_deliveries_queue", "status", "priority", "id"),)
+
+
+class Correction(Base):
+    """One /edit or /retract of published content and the delivered messages it corrects
+    (outbox rows of kind "correct" pointing here): the editor is told the counts when the last
+    of them is done (`bot.corrections.report`)."""
+
+    __tablename__ = "corrections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action: Mapped[str] = mapped_column(String(16))  # edit | retract
+    what: Mapped[str] = mapped_column(String(40))  # the content reference, e.g. "item 31"
+    editor_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    language: Mapped[str] = mapped_column(String(8))  # the editor's, for the follow-up
+    queued: Mapped[int] = mapped_column(default=0)
+    # Messages delivered but whose records were pruned (`DELIVERY_RETENTION_DAYS`).
+    pruned: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    reported_at: Mapped[dt.datetime | None]
+
+
+class PrunedDelivery(Base):
+    """How many delivered messages showing a piece had their records pruned: they can no
+    longer be corrected, and the editor's counts say so."""
+
+    __tablename__ = "pruned_deliveries"
+
+    content_type: Mapped[str] = mapped_column(String(16), primary_key=True)  # entry | item
+    content_id: Mapped[int] = mapped_column(primary_key=True)
+    messages: Mapped[int] = mapped_column(default=0)
 
 
 class Sender(Base):

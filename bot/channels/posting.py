@@ -5,7 +5,7 @@ outbox with stored text, one row per post, deduplicated per (channel, publicatio
 fan-out run again after a crash queues nothing twice. The sender sends them in order (one
 message per chat at a time, rows in id order) within the limiter's 20 posts a minute per group
 or channel chat. Each row keeps what a later correction needs: chat id and topic, the message
-id once sent, and which pieces the post shows (`Delivery.items`).
+id once sent, and which pieces of which publication the post shows (`Delivery.edition`).
 
 In a forum supergroup the pieces go to the topics their regions map to (`service.topic_for`):
 each topic gets the edition's header and its share of the pieces.
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -52,6 +53,17 @@ def channel_posts(channel: Channel, edition: Edition) -> list[tuple[int, Post]]:
     ]
 
 
+def post_edition(edition: Edition, post: Post, part: int, parts: int) -> dict[str, Any]:
+    """What a channel post shows, as `Delivery.edition` records it for every message."""
+    return {
+        "publication": [edition.kind, edition.id],
+        "items": [{"id": int(ref[1])} for ref in post.items if ref[0] in ("item", "entry")],
+        "head": any(ref[0] not in ("item", "entry") for ref in post.items),
+        "part": part,
+        "parts": parts,
+    }
+
+
 async def queue_editions(
     session: AsyncSession,
     *,
@@ -73,7 +85,8 @@ async def queue_editions(
     queued = 0
     for channel in channels:
         for edition in editions:
-            for part, (topic, post) in enumerate(channel_posts(channel, edition), 1):
+            posts = channel_posts(channel, edition)
+            for part, (topic, post) in enumerate(posts, 1):
                 queued += await enqueue(
                     session,
                     chat_id=channel.chat_id,
@@ -84,7 +97,7 @@ async def queue_editions(
                     dedup_key=f"channel:{channel.id}:{edition.key}:{part}",
                     content_type=service.POST_TYPE,
                     content_id=channel.id,
-                    items=post.items,
+                    edition=post_edition(edition, post, part, len(posts)),
                     # A post of several pieces would show the first link's preview only.
                     disable_preview=edition.kind != "article",
                     now=now,

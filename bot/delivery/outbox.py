@@ -91,11 +91,12 @@ async def enqueue(
     content_type: str | None = None,
     content_id: int | None = None,
     reason: str | None = None,
-    items: list[Any] | None = None,
+    edition: dict[str, Any] | None = None,
+    telegram_message_id: int | None = None,
     now: dt.datetime | None = None,
 ) -> bool:
     """Queue one message; False when `dedup_key` was queued before (nothing is added).
-    `items`: what the message shows when it shows several pieces (see `Delivery.items`)."""
+    `edition`: what the message shows (see `Delivery.edition`)."""
     now = now or utcnow()
     statement = (
         insert_for(session)(Delivery)
@@ -109,7 +110,8 @@ async def enqueue(
             content_id=content_id,
             dedup_key=dedup_key,
             reason=reason,
-            items=items,
+            edition=edition,
+            telegram_message_id=telegram_message_id,
             text=text,
             reply_markup=reply_markup,
             disable_preview=disable_preview,

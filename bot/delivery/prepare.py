@@ -8,16 +8,19 @@ every piece it showed, was retracted is cancelled.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from bot.channels.rerender import posts_now
 from bot.config import Settings
 from bot.delivery.outbox import QueuedRow
+from bot.delivery.summaries import summary_now
 from bot.matching import Ref, decode_refs
 from bot.render import keyboard_json
 from bot.render.content import (
@@ -28,6 +31,7 @@ from bot.render.content import (
     render_digest,
     render_edition,
 )
+from bot.render.corrections import withdrawn
 from bot.site.links import with_message_links
 from storage.models import (
     Commentator,
@@ -38,6 +42,7 @@ from storage.models import (
     Entry,
     Region,
     ReportItem,
+    utcnow,
 )
 
 
@@ -47,6 +52,9 @@ class Outgoing:
     reply_markup: dict[str, Any] | None
     disable_preview: bool
     pieces: tuple[Entry | ReportItem | Digest, ...] = ()  # what its links point at
+    # A correction of a sent message: editMessageText or deleteMessage of `message_id`.
+    method: str = "sendMessage"
+    message_id: int | None = None
 
 
 def why_of(
@@ -79,10 +87,15 @@ def why_of(
 
 
 async def prepare(
-    session: AsyncSession, rows: Sequence[QueuedRow], settings: Settings | None = None
+    session: AsyncSession,
+    rows: Sequence[QueuedRow],
+    now: dt.datetime | None = None,
+    settings: Settings | None = None,
 ) -> dict[int, Outgoing | str]:
-    """Row id -> what to send, or the reason the row is cancelled instead. With `settings`,
-    source links become tracked links and digest links site pages (`with_message_links`)."""
+    """Row id -> what to send, or the reason the row is cancelled instead. `now` (the
+    sender's clock) decides whether a sent message is young enough to delete. With
+    `settings`, source links become tracked links and digest links site pages
+    (`with_message_links`)."""
     editions: dict[int, dict[str, Any]] = {}
     ids = [row.id for row in rows if row.content_type in EDITIONS]
     if ids:
@@ -94,14 +107,106 @@ async def prepare(
             if edition is not None
         }
     loaded = await _load(session, rows, editions)
+    channel_posts = await _channel_posts(session, rows, settings)
     out: dict[int, Outgoing | str] = {}
     for row in rows:
-        if row.content_type not in EDITIONS and row.content_type != "item":
+        if row.content_type == CORRECTION:
+            continue
+        if row.id in channel_posts:
+            text = channel_posts[row.id]
+            out[row.id] = (
+                Outgoing(text, row.reply_markup, row.disable_preview)
+                if text is not None
+                else "everything this channel post showed was retracted"
+            )
+        elif row.content_type not in EDITIONS and row.content_type != "item":
             out[row.id] = Outgoing(row.text, row.reply_markup, row.disable_preview)
         elif row.id in editions:
             out[row.id] = _linked(_edition(row, editions[row.id], loaded), settings)
         else:
             out[row.id] = _linked(_single(row, loaded), settings)
+    corrections = [row for row in rows if row.content_type == CORRECTION]
+    if corrections:
+        out.update(await _corrections(session, corrections, now or utcnow(), settings))
+    return out
+
+
+CORRECTION = "correct"
+# Telegram lets a bot delete its messages for 48 hours; older ones are edited instead.
+DELETE_WITHIN = dt.timedelta(hours=48)
+
+
+async def _channel_posts(
+    session: AsyncSession, rows: Sequence[QueuedRow], settings: Settings | None
+) -> dict[int, str | None]:
+    """Channel posts rendered now (`bot.channels.rerender`); rows without a recorded edition
+    go with their stored text."""
+    ids = [row.id for row in rows if row.content_type == "channel"]
+    if not ids:
+        return {}
+    posts = [
+        (row_id, channel_id, edition)
+        for row_id, channel_id, edition in await session.execute(
+            select(Delivery.id, Delivery.content_id, Delivery.edition).where(Delivery.id.in_(ids))
+        )
+        if edition and edition.get("publication")
+    ]
+    return await posts_now(session, posts, settings) if posts else {}
+
+
+async def _corrections(
+    session: AsyncSession,
+    rows: Sequence[QueuedRow],
+    now: dt.datetime,
+    settings: Settings | None = None,
+) -> dict[int, Outgoing | str]:
+    """Each "correct" row's message as it is now: an edit of the sent message, or, when
+    nothing it showed is left, its deletion (sent less than 48 hours ago) or a withdrawn line.
+    A daily summary's message is re-rendered by `bot.delivery.summaries.summary_now`."""
+    targets = {
+        target.id: target
+        for target in await session.scalars(
+            select(Delivery).where(Delivery.id.in_([row.content_id for row in rows]))
+        )
+    }
+    as_sent = [
+        replace(
+            row,
+            id=target.id,
+            kind=target.kind,
+            content_type=target.content_type,
+            content_id=target.content_id,
+            reason=target.reason,
+            text=target.text,
+            reply_markup=target.reply_markup,
+            disable_preview=target.disable_preview,
+        )
+        for row in rows
+        if (target := targets.get(row.content_id or 0)) is not None
+    ]
+    rendered = await prepare(session, as_sent, now, settings)
+    summaries = await summary_now(
+        session, [t for t in targets.values() if t.content_type == "summary"]
+    )
+    out: dict[int, Outgoing | str] = {}
+    for row in rows:
+        target = targets.get(row.content_id or 0)
+        if target is None or target.telegram_message_id is None:
+            out[row.id] = "the message to correct is no longer recorded"
+            continue
+        message_id = int(target.telegram_message_id)
+        now_shown: Outgoing | str | None = rendered.get(target.id)
+        if target.content_type == "summary":
+            text = summaries.get(target.id)
+            now_shown = Outgoing(text, None, True) if text is not None else None
+        if isinstance(now_shown, Outgoing):
+            out[row.id] = replace(now_shown, method="editMessageText", message_id=message_id)
+        elif target.sent_at is not None and now - target.sent_at < DELETE_WITHIN:
+            out[row.id] = Outgoing("", None, True, method="deleteMessage", message_id=message_id)
+        else:
+            out[row.id] = Outgoing(
+                withdrawn(row.language), None, True, method="editMessageText", message_id=message_id
+            )
     return out
 
 

@@ -29,6 +29,7 @@ from typing import Any
 
 from telegram.ext import Application, ApplicationBuilder
 
+from bot.corrections.retention import RetentionPruner
 from bot.delivery import budget, senders
 from bot.delivery.fanout import FanoutPoller
 from bot.delivery.http import AiohttpRequest
@@ -118,6 +119,13 @@ class DeliveryRuntime:
         )
         self.summaries = SummaryTicker(services)
         self.summaries_task: asyncio.Task[None] | None = None
+        self.pruner = RetentionPruner(
+            services.session_factory,
+            services.clock,
+            days=settings.delivery_retention_days,
+            write_lock=write_lock,
+        )
+        self.pruner_task: asyncio.Task[None] | None = None
         self.owner = OwnerLock(services.engine, settings.database_url)
         self.write_lock = write_lock or contextlib.nullcontext()
         self.heartbeat = settings.sender_heartbeat_seconds
@@ -231,6 +239,8 @@ class DeliveryRuntime:
             log.info("this process sends the outbox, runs the daily summaries and polls feeds")
             self.summaries_task = asyncio.create_task(self.summaries.run(), name="daily-summaries")
             self.services.extras["summaries"] = self.summaries
+            # Off the hot path: its own task, short transactions, once an hour.
+            self.pruner_task = asyncio.create_task(self.pruner.run(), name="delivery-retention")
             sources.start(self.application, self.services)
             self._taken_over = True
             # The sender this one replaces (killed a moment ago, or standing down) may have
@@ -250,6 +260,11 @@ class DeliveryRuntime:
                 with contextlib.suppress(asyncio.CancelledError):
                     await self.summaries_task
             self.summaries_task = None
+            if self.pruner_task is not None:
+                self.pruner_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self.pruner_task
+            self.pruner_task = None
             self.services.extras.pop("summaries", None)
             await sources.stop(self.services)
         self._taken_over = False

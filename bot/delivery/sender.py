@@ -50,6 +50,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 from telegram.warnings import PTBUserWarning
 
 from bot.config import Settings
+from bot.corrections.report import corrections_done
 from bot.delivery import heap, outbox
 from bot.delivery.http import AiohttpRequest
 from bot.delivery.limiter import FloodLimiter, RateLimitArgs
@@ -63,6 +64,7 @@ log = logging.getLogger(__name__)
 # do_api_request("sendMessage") is deliberate (see OutboxSender._send); PTB suggests the method.
 warnings.filterwarnings("ignore", message=r"Please use 'Bot\.sendMessage'", category=PTBUserWarning)
 
+NOT_MODIFIED = "message is not modified"
 GONE_MARKERS = ("chat not found", "user not found", "peer_id_invalid", "chat_write_forbidden")
 
 
@@ -72,6 +74,7 @@ class _Outcome:
     change: dict[str, Any]
     block: str | None = None  # the subscriber is gone: deactivate it
     migrate_to: int | None = None
+    also: dict[str, Any] | None = None  # a change to another row (a deleted message's)
 
 
 async def _uncancellable(coro: Any) -> Any:
@@ -297,6 +300,7 @@ class OutboxSender:
             picked, deferred, dead = self._pick(queued, room, now)
             await outbox.defer(session, deferred)
             await outbox.cancel(session, dead, "the subscriber is not active")
+            await corrections_done(session, [row for row in queued if row.id in set(dead)], now)
             won = await outbox.claim(session, [row.id for row in picked], self.sender_id)
         self.stats.cancelled += len(dead)
         rows = [row for row in picked if row.id in won]
@@ -306,7 +310,7 @@ class OutboxSender:
             row.attempts += 1
         try:
             async with self.session_factory() as session:
-                ready = await prepare(session, rows, self.settings)
+                ready = await prepare(session, rows, now, self.settings)
         except BaseException:
             for row in rows:  # claimed, never sent: back to pending as soon as we can write
                 self._outcomes.append(_Outcome(row, _put_back(row)))
@@ -345,7 +349,8 @@ class OutboxSender:
             if c.subscriber_id is not None and c.subscriber_status != SubscriberStatus.ACTIVE:
                 dead.append(c.id)
                 continue
-            if c.quiet_start and c.quiet_end and c.kind != "reply":
+            # An edit of a sent message makes no sound: it need not wait for quiet hours.
+            if c.quiet_start and c.quiet_end and c.kind not in ("reply", "correct"):
                 until = quiet_until(now, c.timezone or "UTC", c.quiet_start, c.quiet_end)
                 if until is not None:
                     deferred[c.id] = until
@@ -364,22 +369,28 @@ class OutboxSender:
         def started() -> None:
             self._started.add(row.id)
 
-        payload: dict[str, Any] = {
-            "chat_id": row.chat_id,
-            "text": outgoing.text,
-            "parse_mode": ParseMode.HTML,
-        }
-        if outgoing.reply_markup:
-            payload["reply_markup"] = outgoing.reply_markup
-        if outgoing.disable_preview:
-            payload["link_preview_options"] = {"is_disabled": True}
-        if row.thread_id:
-            payload["message_thread_id"] = row.thread_id
-        if self.paid_broadcast:
-            payload["allow_paid_broadcast"] = True
+        payload = self._payload(row, outgoing)
         try:
             result = await self._post(
-                payload, RateLimitArgs(priority=row.priority, max_retries=0, on_send=started)
+                payload,
+                RateLimitArgs(priority=row.priority, max_retries=0, on_send=started),
+                outgoing.method,
+            )
+        except BadRequest as exc:
+            if outgoing.method != "editMessageText" or NOT_MODIFIED not in str(exc).lower():
+                self._failed(row, exc)
+                return
+            # The message already reads as it should: the correction is done.
+            self.stats.sent += 1
+            self._record(
+                _Outcome(
+                    row,
+                    {
+                        "status": DeliveryStatus.SENT,
+                        "sent_at": self.clock(),
+                        "updated_at": utcnow(),
+                    },
+                )
             )
         except asyncio.CancelledError:
             if row.id not in self._started:
@@ -387,48 +398,74 @@ class OutboxSender:
                 self.stats.released += 1
             raise
         except Exception as exc:  # noqa: BLE001 - every failure is recorded on its row
-            outcome = classify(row, exc, self.clock())
-            if outcome.block:
-                self.stats.blocked += 1
-            elif outcome.change["status"] == DeliveryStatus.FAILED:
-                self.stats.failed += 1
-                if len(self.stats.errors) < 20:
-                    self.stats.errors.append(outcome.change["last_error"])
-            else:
-                self.stats.retried += 1
-            if not isinstance(exc, TelegramError):
-                log.exception("outbox: unexpected error sending row %s", row.id)
-            self._record(outcome)
+            self._failed(row, exc)
         else:
             self.stats.sent += 1
-            self._record(
-                _Outcome(
-                    row,
-                    {
-                        "status": DeliveryStatus.SENT,
-                        "telegram_message_id": result.get("message_id"),
-                        "sent_at": self.clock(),
-                        "updated_at": utcnow(),
-                    },
-                )
-            )
+            message_id = result.get("message_id") if isinstance(result, dict) else None
+            change: dict[str, Any] = {
+                "status": DeliveryStatus.SENT,
+                "sent_at": self.clock(),
+                "updated_at": utcnow(),
+            }
+            if outgoing.method == "sendMessage":
+                change["telegram_message_id"] = message_id
+            outcome = _Outcome(row, change)
+            if outgoing.method == "deleteMessage" and row.content_id is not None:
+                # The message is gone: later corrections have nothing to edit.
+                outcome.also = {"id": row.content_id, "telegram_message_id": None}
+            self._record(outcome)
 
-    async def _post(self, payload: dict[str, Any], limit: RateLimitArgs) -> Any:
+    def _payload(self, row: outbox.QueuedRow, outgoing: Outgoing) -> dict[str, Any]:
+        """The request for a new message, or for the edit or deletion of a sent one."""
+        payload: dict[str, Any] = {"chat_id": row.chat_id}
+        if outgoing.method == "deleteMessage":
+            payload["message_id"] = outgoing.message_id
+            return payload
+        payload["text"] = outgoing.text
+        payload["parse_mode"] = ParseMode.HTML
+        if outgoing.reply_markup:
+            payload["reply_markup"] = outgoing.reply_markup
+        if outgoing.disable_preview:
+            payload["link_preview_options"] = {"is_disabled": True}
+        if outgoing.method == "editMessageText":
+            payload["message_id"] = outgoing.message_id
+            return payload
+        if row.thread_id:
+            payload["message_thread_id"] = row.thread_id
+        if self.paid_broadcast:
+            payload["allow_paid_broadcast"] = True
+        return payload
+
+    def _failed(self, row: outbox.QueuedRow, exc: Exception) -> None:
+        outcome = classify(row, exc, self.clock())
+        if outcome.block:
+            self.stats.blocked += 1
+        elif outcome.change["status"] == DeliveryStatus.FAILED:
+            self.stats.failed += 1
+            if len(self.stats.errors) < 20:
+                self.stats.errors.append(outcome.change["last_error"])
+        else:
+            self.stats.retried += 1
+        if not isinstance(exc, TelegramError):
+            log.exception("outbox: unexpected error sending row %s", row.id)
+        self._record(outcome)
+
+    async def _post(
+        self, payload: dict[str, Any], limit: RateLimitArgs, method: str = "sendMessage"
+    ) -> Any:
         """sendMessage through the shared rate limiter. With our HTTP client, straight to it as
         JSON: python-telegram-bot's Bot.send_message costs ~0.8 ms of CPU per call here (it
         builds request objects and a full Message from the answer), a cap on a 1,000 msg/s
         fan-out that only needs the message id."""
         request = getattr(self.bot, "request", None)
         if not isinstance(request, AiohttpRequest):
-            return await self.bot.do_api_request(
-                "sendMessage", api_kwargs=payload, rate_limit_args=limit
-            )
-        url = f"{self.bot.base_url}/sendMessage"
+            return await self.bot.do_api_request(method, api_kwargs=payload, rate_limit_args=limit)
+        url = f"{self.bot.base_url}/{method}"
 
         async def call(*_: Any, **__: Any) -> Any:
             return await request.post_json(url, payload)
 
-        return await self.limiter.process_request(call, (), {}, "sendMessage", payload, limit)
+        return await self.limiter.process_request(call, (), {}, method, payload, limit)
 
     def _record(self, outcome: _Outcome) -> None:
         self._outcomes.append(outcome)
@@ -465,9 +502,12 @@ class OutboxSender:
             async with self.write_lock, self.session_factory() as session, session.begin():
                 await outbox.bookkeeping(session)
                 await outbox.write_results(
-                    session, [{"id": o.row.id, **o.change} for o in outcomes]
+                    session,
+                    [{"id": o.row.id, **o.change} for o in outcomes]
+                    + [o.also for o in outcomes if o.also is not None],
                 )
                 now = self.clock()
+                await corrections_done(session, [o.row for o in outcomes], now)
                 for o in outcomes:
                     if o.block and o.row.subscriber_id is not None:
                         await outbox.deactivate_subscriber(

@@ -398,16 +398,11 @@ async def withdraw_from_queued_summaries(
     return Withdrawn(rewritten, cancelled)
 
 
-async def _rebuild(
-    session: AsyncSession,
-    run_ids: list[int],
-    parts: dict[int, list[Any]],
-    targets: Sequence[tuple[str, int]],
-    regions: Sequence[Region],
-    now: dt.datetime,
-) -> tuple[int, int]:
-    """Re-render the summaries `run_ids` from their still-published content; returns how many
-    were rewritten and how many cancelled for having nothing left."""
+async def _listed_now(
+    session: AsyncSession, run_ids: Sequence[int]
+) -> tuple[list[SummaryRun], dict[int, Subscriber], dict[int, _Matched]]:
+    """The runs `run_ids`, their subscribers, and what each summary lists that is still
+    published (`_Matched`, ready for `_render`)."""
     runs = list(await session.scalars(select(SummaryRun).where(SummaryRun.id.in_(run_ids))))
     subscribers = {
         s.id: s
@@ -457,13 +452,8 @@ async def _rebuild(
         .tuples()
         .all()
     )
-    stale: list[int] = []
-    queued: list[dict[str, Any]] = []
-    rewritten = cancelled = 0
+    matched: dict[int, _Matched] = {}
     for run in runs:
-        old = parts[run.id]
-        pending = [r for r in old if r.status == DeliveryStatus.PENDING]
-        stale += [r.id for r in pending]
         subscriber = subscribers.get(run.subscriber_id)
         keep = listed.get(run.id, set())
         followed = set()
@@ -493,6 +483,68 @@ async def _rebuild(
         remaining.digests = [
             (d, shown) for d, shown in remaining.digests if shown or d.id not in under.values()
         ]
+        matched[run.id] = remaining
+    return runs, subscribers, matched
+
+
+async def summary_now(session: AsyncSession, sent: Sequence[Delivery]) -> dict[int, str | None]:
+    """Sent messages of daily summaries as they would read now (row id -> text), for a
+    correction: the summary re-rendered from what it listed that is still published, each
+    message its part of it; None for a part that has nothing left."""
+    run_ids = sorted({d.content_id for d in sent if d.content_id is not None})
+    if not run_ids:
+        return {}
+    runs, subscribers, matched = await _listed_now(session, run_ids)
+    regions = list(await session.scalars(select(Region).order_by(Region.position, Region.id)))
+    parts: dict[int, list[int]] = {}
+    for row_id, run_id in await session.execute(
+        select(Delivery.id, Delivery.content_id)
+        .where(
+            Delivery.content_type == "summary",
+            Delivery.content_id.in_(run_ids),
+            Delivery.status == DeliveryStatus.SENT,
+        )
+        .order_by(Delivery.id)
+    ):
+        parts.setdefault(run_id, []).append(row_id)
+    texts: dict[int, list[str]] = {}
+    for run in runs:
+        subscriber = subscribers.get(run.subscriber_id)
+        remaining = matched[run.id]
+        texts[run.id] = (
+            _render(subscriber, run.period, remaining, regions)
+            if subscriber is not None and remaining.count
+            else []
+        )
+    out: dict[int, str | None] = {}
+    for d in sent:
+        mine = texts.get(d.content_id or 0, [])
+        sent_parts = parts.get(d.content_id or 0, [])
+        position = sent_parts.index(d.id) if d.id in sent_parts else len(mine)
+        out[d.id] = mine[position] if position < len(mine) else None
+    return out
+
+
+async def _rebuild(
+    session: AsyncSession,
+    run_ids: list[int],
+    parts: dict[int, list[Any]],
+    targets: Sequence[tuple[str, int]],
+    regions: Sequence[Region],
+    now: dt.datetime,
+) -> tuple[int, int]:
+    """Re-render the summaries `run_ids` from their still-published content; returns how many
+    were rewritten and how many cancelled for having nothing left."""
+    runs, subscribers, matched = await _listed_now(session, run_ids)
+    stale: list[int] = []
+    queued: list[dict[str, Any]] = []
+    rewritten = cancelled = 0
+    for run in runs:
+        old = parts[run.id]
+        pending = [r for r in old if r.status == DeliveryStatus.PENDING]
+        stale += [r.id for r in pending]
+        subscriber = subscribers.get(run.subscriber_id)
+        remaining = matched[run.id]
         run.items = remaining.count
         if subscriber is None or not remaining.count:
             cancelled += 1

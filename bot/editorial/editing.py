@@ -1,8 +1,8 @@
 """Correcting an entry or a report item: its regions, its commentators, its summaries.
 
 Used by `/edit <id> regions|commentators|summary|summary_en ...` and by the preview's edit
-buttons, on drafts and on published content alike (published content is re-indexed for search;
-messages already delivered stay as they were).
+buttons, on drafts and on published content alike (published content is re-indexed for search,
+and every message already delivered that shows it is re-rendered: `bot.corrections`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.corrections.queue import correct
 from bot.editorial.content import load
 from bot.editorial.refs import ContentRef
 from bot.ingest.names import parse_name_list
@@ -29,6 +30,7 @@ from storage.models import (
 )
 
 MAX_SUMMARY = 2000
+MAX_TITLE = 500
 _CLEAR_WORDS = frozenset({"none", "-", "—", "无", "清空"})
 
 
@@ -38,6 +40,8 @@ class EditField(enum.StrEnum):
     SUMMARY = "summary"
     # A report item's English summary (made from its article at ingest).
     SUMMARY_EN = "summary_en"
+    # A report item's (English) headline, an entry's title.
+    TITLE = "title"
 
 
 FIELD_ALIASES = {
@@ -56,6 +60,9 @@ FIELD_ALIASES = {
     "en_summary": EditField.SUMMARY_EN,
     "english": EditField.SUMMARY_EN,
     "英文摘要": EditField.SUMMARY_EN,
+    "title": EditField.TITLE,
+    "headline": EditField.TITLE,
+    "标题": EditField.TITLE,
 }
 
 
@@ -74,6 +81,8 @@ class EditResult:
     field: EditField
     old: str
     new: str
+    corrected: int = 0  # delivered messages queued to be edited
+    uncorrectable: int = 0  # delivered messages whose records were pruned
 
 
 def parse_field(word: str) -> EditField:
@@ -154,7 +163,14 @@ def parse_commentators(text: str) -> list[tuple[str, str | None]]:
 
 
 async def edit(
-    session: AsyncSession, ref: ContentRef, field: EditField, value: str, *, actor_id: int
+    session: AsyncSession,
+    ref: ContentRef,
+    field: EditField,
+    value: str,
+    *,
+    actor_id: int,
+    editor_chat_id: int | None = None,
+    language: str = "en",
 ) -> EditResult:
     if ref.kind not in ("e", "i"):
         raise EditError("not_editable", str(ref))
@@ -177,6 +193,15 @@ async def edit(
         ]
         await _set_commentators(session, content, people)
         new = "; ".join(_display(c) for c in people)
+    elif field is EditField.TITLE:
+        if not value:
+            raise EditError("empty_summary")
+        value = value[:MAX_TITLE]
+        if isinstance(content, ReportItem):
+            old, content.headline = content.headline, value
+        else:
+            old, content.title = content.title or "", value
+        new = value
     else:
         if not value:
             raise EditError("empty_summary")
@@ -193,15 +218,25 @@ async def edit(
             old, content.summary_zh = content.summary_zh or "", value
         new = value
     await session.flush()
+    corrected = uncorrectable = 0
     if content.status == ContentStatus.PUBLISHED:
         if isinstance(content, Entry):
             await reindex(session, entry_ids=[content.id])
         else:
             await reindex(session, item_ids=[content.id])
+        correction = await correct(
+            session,
+            action="edit",
+            what=str(ref),
+            pieces=[("entry" if isinstance(content, Entry) else "item", content.id)],
+            editor_chat_id=editor_chat_id,
+            language=language,
+        )
+        corrected, uncorrectable = correction.queued, correction.pruned
     await audit.record(
         session, actor_id, f"edit.{field.value}", str(ref), {"old": old[:500], "new": new[:500]}
     )
-    return EditResult(ref, field, old, new)
+    return EditResult(ref, field, old, new, corrected, uncorrectable)
 
 
 async def _set_commentators(
@@ -234,7 +269,13 @@ def _display(commentator: Commentator) -> str:
 
 
 async def toggle_region(
-    session: AsyncSession, ref: ContentRef, region_id: int, *, actor_id: int
+    session: AsyncSession,
+    ref: ContentRef,
+    region_id: int,
+    *,
+    actor_id: int,
+    editor_chat_id: int | None = None,
+    language: str = "en",
 ) -> EditResult:
     """Switch one region on or off (the preview's region buttons)."""
     if ref.kind not in ("e", "i"):
@@ -251,4 +292,12 @@ async def toggle_region(
     if len(wanted) == len(content.regions):
         wanted.append(region)
     value = ", ".join(r.slug for r in wanted) or "none"
-    return await edit(session, ref, EditField.REGIONS, value, actor_id=actor_id)
+    return await edit(
+        session,
+        ref,
+        EditField.REGIONS,
+        value,
+        actor_id=actor_id,
+        editor_chat_id=editor_chat_id,
+        language=language,
+    )

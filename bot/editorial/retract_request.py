@@ -88,9 +88,17 @@ async def ask(
 
 
 async def answer(
-    session: AsyncSession, action_id: int, *, confirm: bool, actor_id: int, now: dt.datetime
+    session: AsyncSession,
+    action_id: int,
+    *,
+    confirm: bool,
+    actor_id: int,
+    now: dt.datetime,
+    editor_chat_id: int | None = None,
+    language: str = "en",
 ) -> Answered:
-    """Confirm (retract now) or cancel the request `action_id` of `actor_id`."""
+    """Confirm (retract now) or cancel the request `action_id` of `actor_id`; the editor in
+    `editor_chat_id` is told how the corrections of delivered messages went."""
     action = await session.get(PendingAction, action_id)
     if action is None or action.kind != KIND:
         return Answered(Answer.EXPIRED)
@@ -108,5 +116,7 @@ async def answer(
         return Answered(Answer.EXPIRED, ref)
     if not confirm:
         return Answered(Answer.KEPT, ref)
-    result = await retract(session, ref, actor_id=actor_id, now=now)
+    result = await retract(
+        session, ref, actor_id=actor_id, now=now, editor_chat_id=editor_chat_id, language=language
+    )
     return Answered(Answer.RETRACTED, ref, result)

@@ -1,6 +1,8 @@
 """Retracting published content: out of search, out of future sends, and who already has it.
 
-Who has it: chats sent an instant edition that shows it (a report's message listing the item,
+Delivered messages that show it are corrected (`bot.corrections`): re-rendered without it,
+deleted when they showed nothing else (within Telegram's 48 hours), else left saying it was
+withdrawn. Who has it: chats sent an instant edition that shows it (a report's message listing the item,
 a digest's message listing the entry, the article itself: `Delivery.edition` names what each
 message shows) and chats sent a daily summary listing it (`SummaryItem`). Queued messages that
 showed nothing else are cancelled; the others go out without it (the sender renders editions
@@ -20,6 +22,7 @@ from sqlalchemy import ColumnElement, and_, false, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import publishing
+from bot.corrections.queue import correct
 from bot.delivery.summaries import listing, withdraw_from_queued_summaries
 from bot.editorial.content import Content, digest_entries, load
 from bot.editorial.refs import ContentRef
@@ -62,10 +65,18 @@ class RetractResult:
     cancelled: int = 0  # queued messages that will now not be sent
     summaries_rewritten: int = 0  # queued daily summaries re-rendered without it
     summaries_cancelled: int = 0  # queued daily summaries that listed nothing else
+    corrected: int = 0  # delivered messages queued to be re-rendered, edited or deleted
+    uncorrectable: int = 0  # delivered messages whose records were pruned
 
 
 async def retract(
-    session: AsyncSession, ref: ContentRef, *, actor_id: int, now: dt.datetime
+    session: AsyncSession,
+    ref: ContentRef,
+    *,
+    actor_id: int,
+    now: dt.datetime,
+    editor_chat_id: int | None = None,
+    language: str = "en",
 ) -> RetractResult:
     content = await load(session, ref)
     if content is None:
@@ -96,6 +107,16 @@ async def retract(
     recipients = await _recipients(session, targets)
     cancelled = await _cancel_queued(session, targets, now)
     withdrawn = await withdraw_from_queued_summaries(session, targets, now)
+    # Messages already delivered: re-rendered without it, or deleted (`bot.corrections`).
+    correction = await correct(
+        session,
+        action="retract",
+        what=str(ref),
+        pieces=targets,
+        editor_chat_id=editor_chat_id,
+        language=language,
+        now=now,
+    )
     return RetractResult(
         ref,
         RetractOutcome.RETRACTED,
@@ -103,6 +124,8 @@ async def retract(
         cancelled,
         summaries_rewritten=withdrawn.rewritten,
         summaries_cancelled=withdrawn.cancelled,
+        corrected=correction.queued,
+        uncorrectable=correction.pruned,
     )
 
 

@@ -53,6 +53,7 @@ CHAT_ACTIONS = frozenset(
 EDIT_METHODS = frozenset(
     {"editMessageText", "editMessageCaption", "editMessageReplyMarkup", "editMessageMedia"}
 )
+DELETE_WITHIN = 48 * 3600  # seconds
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly the "
     "same as a current content and reply markup of the message"
@@ -556,6 +557,11 @@ class BotApi:
             raise bad_request("message to delete not found")
         if not message.from_bot and not chat.is_private and chat.bot_status != "administrator":
             raise bad_request("message can't be deleted")
+        # A bot deletes messages for 48 hours after they were sent (api.json: deleteMessage).
+        if self.emu.wall() - message.date > DELETE_WITHIN and not (
+            chat.type in ("supergroup", "channel") and chat.bot_status == "administrator"
+        ):
+            raise bad_request("message can't be deleted for everyone")
         message.deleted = True
 
     # -------------------------------------------------------------------------------- queries

@@ -102,13 +102,15 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Usage: /edit &lt;id&gt; regions japan, europe\n"
             "/edit &lt;id&gt; commentators Huang Jing (黄靖), Wang Yiwei (王义桅)\n"
             "/edit &lt;id&gt; summary New summary text\n"
-            "/edit &lt;id&gt; summary_en A report item's English summary"
+            "/edit &lt;id&gt; summary_en A report item's English summary\n"
+            "/edit &lt;id&gt; title A new headline (an entry's title)"
         ),
         "zh": (
             "用法：/edit &lt;编号&gt; regions japan, europe\n"
             "/edit &lt;编号&gt; commentators Huang Jing (黄靖), Wang Yiwei (王义桅)\n"
             "/edit &lt;编号&gt; summary 新的摘要\n"
-            "/edit &lt;编号&gt; summary_en 日报条目的英文摘要"
+            "/edit &lt;编号&gt; summary_en 日报条目的英文摘要\n"
+            "/edit &lt;编号&gt; title 新的标题（日报条目的英文标题）"
         ),
     },
     "editor.usage.retract": {
@@ -390,12 +392,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "editor.field.commentators": {"en": "commentators", "zh": "评论员"},
     "editor.field.summary": {"en": "summary", "zh": "摘要"},
     "editor.field.summary_en": {"en": "English summary", "zh": "英文摘要"},
+    "editor.field.title": {"en": "title", "zh": "标题"},
     "editor.edit.unknown_field": {
         "en": (
-            "“{detail}” is not something I can edit: use regions, commentators, summary or"
-            " summary_en."
+            "“{detail}” is not something I can edit: use regions, commentators, summary,"
+            " summary_en or title."
         ),
-        "zh": "无法修改 “{detail}”：可修改 regions、commentators、summary 或 summary_en。",
+        "zh": "无法修改 “{detail}”：可修改 regions、commentators、summary、summary_en 或 title。",
     },
     "editor.edit.summary_en_items_only": {
         "en": (

@@ -54,6 +54,7 @@ from bot.render import (
     parse_callback,
 )
 from bot.render.content import commentator_name, entry_text, item_text, region_name, render_digest
+from bot.render.corrections import correction_queued
 from storage.models import (
     AuditLog,
     Commentator,
@@ -376,7 +377,7 @@ def published_notice(language: str, ref: ContentRef) -> str:
 
 def edit_done(language: str, result: EditResult) -> str:
     nothing = t(language, "editor.edit.nobody")
-    return t(
+    done = t(
         language,
         "editor.edit.done",
         ref=esc(result.ref),
@@ -384,6 +385,10 @@ def edit_done(language: str, result: EditResult) -> str:
         old=esc(clip(result.old, 300)) or nothing,
         new=esc(clip(result.new, 300)) or nothing,
     )
+    if not (result.corrected or result.uncorrectable):
+        return done
+    corrected = correction_queued(language, queued=result.corrected, pruned=result.uncorrectable)
+    return f"{done}\n{corrected}"
 
 
 def edit_error(language: str, reason: str, detail: str, regions: Sequence[Region] = ()) -> Rendered:
@@ -430,6 +435,10 @@ def retracted(language: str, result: RetractResult) -> Rendered:
         lines.append(t(language, "editor.retract.nobody"))
     if result.cancelled:
         lines.append(t(language, "editor.retract.cancelled", count=result.cancelled))
+    if result.corrected or result.uncorrectable:
+        lines.append(
+            correction_queued(language, queued=result.corrected, pruned=result.uncorrectable)
+        )
     if summaries := result.summaries_rewritten + result.summaries_cancelled:
         lines.append(t(language, "editor.retract.summaries", count=summaries))
         if result.summaries_cancelled:

@@ -166,8 +166,9 @@ async def test_a_long_report_reaches_the_channel_whole_in_a_few_posts_split_betw
     assert 1 <= len(mine) < len(items)
     assert all(any(spec.headline in (m.text or "") for m in mine) for spec in items)
     assert [r.telegram_message_id for r in rows] == [p.message_id for p in posts]
-    shown = [ref for r in rows for ref in (r.items or []) if ref[0] == "item"]
-    assert shown == [["item", i] for i in ids]
+    shown = [piece["id"] for r in rows for piece in (r.edition or {}).get("items", [])]
+    assert shown == ids
+    assert all((r.edition or {}).get("publication", [""])[0] == "report" for r in rows)
     assert all(r.status == "sent" and r.chat_id == channel.id for r in rows)
 
 
@@ -204,7 +205,7 @@ async def test_a_digest_reaches_the_channel_grouped_by_region(running_bot: Runni
     positions = [text.index(word) for word in order]
     assert positions == sorted(positions)
     [row] = rows
-    assert row.items is not None and row.items[0] == ["digest", digest.id]
+    assert row.edition is not None and row.edition["publication"] == ["digest", digest.id]
 
 
 @pytest.mark.bot(admin_ids=[EDITOR])

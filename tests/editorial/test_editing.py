@@ -124,5 +124,6 @@ def test_field_names_in_english_and_chinese() -> None:
     assert parse_field("Regions") is EditField.REGIONS
     assert parse_field("评论员") is EditField.COMMENTATORS
     assert parse_field("英文摘要") is parse_field("summary_en") is EditField.SUMMARY_EN
+    assert parse_field("标题") is parse_field("headline") is EditField.TITLE
     with pytest.raises(EditError):
-        parse_field("title")
+        parse_field("colour")

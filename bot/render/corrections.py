@@ -1,0 +1,35 @@
+"""Texts of corrections: the editor's counts, the line a withdrawn message is left with."""
+
+from __future__ import annotations
+
+from bot.i18n import t
+from bot.render import esc
+from storage.models import Correction
+
+
+def correction_report(correction: Correction, *, updated: int, missed: int) -> str:
+    language = correction.language
+    return t(
+        language,
+        "corrections.report",
+        what=esc(correction.what),
+        action=t(language, f"corrections.action.{correction.action}"),
+        updated=updated,
+        missed=missed,
+    )
+
+
+def correction_queued(language: str, *, queued: int, pruned: int) -> str:
+    """The line added to the reply to /edit or /retract."""
+    lines = [
+        t(language, "corrections.queued", count=queued)
+        if queued
+        else t(language, "corrections.none")
+    ]
+    if pruned:
+        lines.append(t(language, "corrections.too_old", count=pruned))
+    return "\n".join(lines)
+
+
+def withdrawn(language: str) -> str:
+    return t(language, "corrections.withdrawn")
