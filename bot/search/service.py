@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import Text, bindparam, cast, func, select, text, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import lexicon
 from bot.search.document import (
     commentator_facet,
     id_range,
@@ -38,6 +39,7 @@ from bot.search.match import (
     Alternatives,
     Token,
     expand,
+    expanded_alternatives,
     facet_alternatives,
     term_alternatives,
     to_fts5,
@@ -117,6 +119,7 @@ async def search(
     """Published content matching the query, best first. Never raises for what the reader
     typed: filters it cannot use come back as `problems`. An empty query finds nothing (or the
     latest content with `latest_when_empty`, as inline mode shows before anything is typed)."""
+    await lexicon.ready()  # loaded off the event loop: parsing and matching use it
     query = (
         parse_query(text_or_query, today=today) if isinstance(text_or_query, str) else text_or_query
     )
@@ -169,7 +172,7 @@ async def _rank(
     high: int,
 ) -> list[tuple[int, float]]:
     """(document id, score), best first: the newest candidates, scored."""
-    alternatives = [term_alternatives(t) for t in terms]
+    alternatives = [expanded_alternatives(t) for t in terms]
     vocabulary = await _Vocabulary.load(backend, alternatives + facets)
     groups = [backend.prepare(a, vocabulary) for a in alternatives]
     # At most as many documents match as hold the rarest of the terms (or filters).

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-import snowballstemmer
+from bot.lexicon import fold, stem
 
 # Han (with extensions and compatibility ideographs), kana and Hangul syllables: scripts written
 # without spaces between words.
@@ -37,9 +37,6 @@ CJK_RE = re.compile(rf"[{_CJK}]")
 # Longer words are cut: PostgreSQL refuses lexemes over 2 KB and nothing real is this long.
 MAX_WORD = 64
 
-_stemmer = snowballstemmer.stemmer("english")
-
-
 @dataclass(frozen=True, slots=True)
 class Piece:
     """A run of one script inside a term: a word, or a run of CJK characters."""
@@ -49,8 +46,9 @@ class Piece:
 
 
 def normalize(text: str) -> str:
-    """NFKC (full-width letters and digits become ASCII) and casefolded."""
-    return unicodedata.normalize("NFKC", text).casefold()
+    """NFKC (full-width letters and digits become ASCII), casefolded, and traditional Chinese
+    folded to simplified (習近平 is indexed and searched as 习近平)."""
+    return fold(text)
 
 
 @lru_cache(maxsize=65536)
@@ -73,14 +71,6 @@ def pieces(text: str) -> Iterator[Piece]:
             folded = _fold_word(word)
             if folded:
                 yield Piece(folded, False)
-
-
-@lru_cache(maxsize=262144)
-def stem(word: str) -> str:
-    """The English stem of a token (tokens in other scripts come back unchanged)."""
-    if not word.isascii() or not word.isalpha() or len(word) < 3:
-        return word
-    return str(_stemmer.stemWord(word))
 
 
 def cjk_tokens(run: str) -> list[str]:
