@@ -348,9 +348,9 @@ def merge_phrases(terms: list[Term]) -> list[Term]:
             else:
                 continue
             if equivalents(merged.text):
-                    out.append(merged)
-                    i += n
-                    break
+                out.append(merged)
+                i += n
+                break
         else:
             out.append(terms[i])
             i += 1

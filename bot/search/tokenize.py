@@ -37,6 +37,7 @@ CJK_RE = re.compile(rf"[{_CJK}]")
 # Longer words are cut: PostgreSQL refuses lexemes over 2 KB and nothing real is this long.
 MAX_WORD = 64
 
+
 @dataclass(frozen=True, slots=True)
 class Piece:
     """A run of one script inside a term: a word, or a run of CJK characters."""
