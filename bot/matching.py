@@ -80,7 +80,9 @@ class KeywordMatcher:
         # for CJK ones. A keyword's own words match as typed ("tariff" is not "tariffs").
         self._by_first: dict[str, list[tuple[tuple[str, ...], str, bool]]] = {}
         self._substrings: list[tuple[str, str]] = []
-        self._stemmed = False
+        # First two letters of the words of stemmed needles: only words that begin like one
+        # of them are stemmed (the stem of a word begins with its first letters).
+        self._stem_prefixes: set[str] = set()
         for keyword in set(keywords):
             folded = fold(keyword)
             self._add(folded, keyword, stemmed=False)
@@ -94,7 +96,7 @@ class KeywordMatcher:
         words = tuple(_WORD_RE.findall(needle))
         if stemmed:
             words = tuple(lexicon.stem(w) for w in words)
-            self._stemmed = True
+            self._stem_prefixes.update(w[:2] for w in words)
         if words:
             self._by_first.setdefault(words[0], []).append((words, keyword, stemmed))
 
@@ -106,10 +108,13 @@ class KeywordMatcher:
         found = {keyword for needle, keyword in self._substrings if needle in folded}
         if self._by_first:
             words = _WORD_RE.findall(folded)
-            stems = [lexicon.stem(w) for w in words] if self._stemmed else words
+            prefixes = self._stem_prefixes
+            stem = lexicon.stem
+            stems = [stem(w) if w[:2] in prefixes else w for w in words] if prefixes else words
             by_first = self._by_first
-            for i, (word, stem) in enumerate(zip(words, stems, strict=True)):
-                for key in (word,) if stem == word else (word, stem):
+            for i, word in enumerate(words):
+                keys = (word,) if stems[i] == word else (word, stems[i])
+                for key in keys:
                     for sequence, keyword, stemmed in by_first.get(key, ()):
                         source = stems if stemmed else words
                         n = len(sequence)
