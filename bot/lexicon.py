@@ -25,8 +25,8 @@ import asyncio
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -179,6 +179,11 @@ class Lexicon:
     glossary_en: dict[tuple[str, ...], tuple[str, ...]]
     cedict_zh: dict[str, tuple[str, ...]]
     cedict_en: dict[tuple[str, ...], tuple[str, ...]]
+    # The English terms of more than one word, by stems ("rare earth", "export control"):
+    # search indexes each as one token, so finding one is a lookup, not a phrase query.
+    phrases: frozenset[tuple[str, ...]] = frozenset()
+    # First stem → the second stems of phrases that begin with it (a cheap first test).
+    phrase_starts: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def equivalents(self, term: str) -> tuple[str, ...]:
         folded = " ".join(fold(term).split())
@@ -275,7 +280,15 @@ def build_lexicon(
         if len(glosses) <= MAX_REVERSE_GLOSSES:
             for gloss in glosses:
                 cedict_en.setdefault(stems(gloss, folded=True), []).append(word)
+    phrases = {stems(t, folded=True) for _, en in glossary for t in en}
+    phrases.update(stems(g, folded=True) for glosses in cedict.values() for g in glosses)
+    phrases = {p for p in phrases if 2 <= len(p) <= MAX_GLOSS_WORDS}
+    starts: dict[str, set[str]] = {}
+    for phrase in phrases:
+        starts.setdefault(phrase[0], set()).add(phrase[1])
     return Lexicon(
+        phrases=frozenset(phrases),
+        phrase_starts={k: frozenset(v) for k, v in starts.items()},
         glossary_zh={k: tuple(dict.fromkeys(v)) for k, v in glossary_zh.items()},
         glossary_en={k: tuple(dict.fromkeys(v)) for k, v in glossary_en.items()},
         cedict_zh=cedict,
@@ -304,6 +317,30 @@ def lexicon() -> Lexicon:
     """The lexicon, loaded once per process (about a second: see `warm_up`)."""
     with _lock:
         return _load()
+
+
+def phrases_in(word_stems: Sequence[str]) -> list[tuple[str, ...]]:
+    """The lexicon's multi-word English terms in a text, given the stems of its words."""
+    lex = lexicon()
+    starts, phrases = lex.phrase_starts, lex.phrases
+    found = []
+    last = len(word_stems) - 1
+    for i in range(last):
+        seconds = starts.get(word_stems[i])
+        if seconds is not None and word_stems[i + 1] in seconds:
+            for n in range(2, MAX_GLOSS_WORDS + 1):
+                key = tuple(word_stems[i : i + n])
+                if len(key) < n:
+                    break
+                if key in phrases:
+                    found.append(key)
+    return found
+
+
+def phrase_of(words: Sequence[str]) -> tuple[str, ...] | None:
+    """The words' stems when together they are a multi-word term of the lexicon."""
+    key = tuple(stem(w) for w in words)
+    return key if key in lexicon().phrases else None
 
 
 @lru_cache(maxsize=16384)

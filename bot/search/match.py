@@ -11,10 +11,13 @@ How one term matches (every term must match):
   a longer one is the phrase of its bigrams, i.e. exactly a substring match;
 - several pieces ("Sino-US", "AI模型", a quoted phrase): the phrase of their tokens, the last
   word matched as a prefix;
+- several words that are a term of the lexicon ("rare earths"): its phrase token, which the
+  index holds wherever the term's words stand together, by stems (bot.search.tokenize); quoted,
+  the exact phrase, with the phrase token as a filter (`phrase_filter`);
 - and, unless quoted, any of its equivalents in the other language (`bot.lexicon`): 关税 also
   finds "tariff(s)", "rare earths" also finds 稀土. English equivalents match as whole words
-  (a single word by its stem, a phrase with its last word as written or plural), never as a
-  prefix, so "chip" does not find "chipmunk".
+  (a single word by its stem, a phrase by its phrase token), never as a prefix, so "chip" does
+  not find "chipmunk".
 """
 
 from __future__ import annotations
@@ -22,9 +25,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.lexicon import equivalents
+from bot.lexicon import MAX_GLOSS_WORDS as MAX_PHRASE_WORDS
+from bot.lexicon import equivalents, phrase_of
 from bot.search.query import Term
-from bot.search.tokenize import Piece, cjk_tokens, pieces, stem
+from bot.search.tokenize import Piece, cjk_tokens, phrase_token, pieces, stem
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,21 +59,33 @@ def term_alternatives(term: Term) -> Alternatives:
 
 def expanded_alternatives(term: Term) -> Alternatives:
     """The term's own alternatives, then its equivalents' (see the module docstring)."""
-    own = term_alternatives(term)
     if term.quoted:
-        return own
+        return term_alternatives(term)
+    own = _phrase_alternatives(term.pieces) or term_alternatives(term)
     out = list(own)
-    parts = term.pieces
-    if len(parts) > 1 and not parts[-1].cjk and stem(parts[-1].text) != parts[-1].text:
-        # "rare earths" (a lexicon term typed as words) also as "rare earth".
-        out += _word_alternatives((*parts[:-1], Piece(stem(parts[-1].text), False)))
     for equivalent in equivalents(term.text):
         parts = tuple(pieces(equivalent))
         if len(parts) == 1 and parts[0].cjk:
             out += term_alternatives(Term(parts))
         elif parts:
-            out += _word_alternatives(parts)
+            out += _phrase_alternatives(parts) or _word_alternatives(parts)
     return tuple(dict.fromkeys(out))
+
+
+def phrase_filter(term: Term) -> Alternatives | None:
+    """For a quoted phrase that is a term of the lexicon ("export controls"), its phrase
+    token: a filter that narrows the documents whose word positions must be checked to those
+    holding the term (by stems), so a phrase of two common words is not checked everywhere."""
+    if not term.quoted:
+        return None
+    return _phrase_alternatives(term.pieces)
+
+
+def _phrase_alternatives(parts: tuple[Piece, ...]) -> Alternatives | None:
+    if not 2 <= len(parts) <= MAX_PHRASE_WORDS or any(p.cjk for p in parts):
+        return None
+    found = phrase_of([p.text for p in parts])
+    return ((Token(phrase_token(found)),),) if found else None
 
 
 def _word_alternatives(parts: tuple[Piece, ...]) -> Alternatives:

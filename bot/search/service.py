@@ -41,6 +41,7 @@ from bot.search.match import (
     expand,
     expanded_alternatives,
     facet_alternatives,
+    phrase_filter,
     term_alternatives,
     to_fts5,
     to_tsquery,
@@ -173,6 +174,8 @@ async def _rank(
 ) -> list[tuple[int, float]]:
     """(document id, score), best first: the newest candidates, scored."""
     alternatives = [expanded_alternatives(t) for t in terms]
+    # Filters narrow without scoring: quoted phrases' phrase tokens join the facets.
+    facets = facets + [f for f in map(phrase_filter, terms) if f is not None]
     vocabulary = await _Vocabulary.load(backend, alternatives + facets)
     groups = [backend.prepare(a, vocabulary) for a in alternatives]
     # At most as many documents match as hold the rarest of the terms (or filters).
