@@ -33,7 +33,8 @@ def downgrade() -> None:
 
 def _lz4_available() -> bool:
     bind = op.get_bind()
-    if bind.dialect.name != "postgresql" or bind.dialect.server_version_info < (14,):
+    version = bind.dialect.server_version_info or ()
+    if bind.dialect.name != "postgresql" or version < (14,):
         return False
     # A server built without lz4 refuses the setting: check before asking for it.
     options = bind.exec_driver_sql(
