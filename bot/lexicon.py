@@ -352,6 +352,8 @@ def equivalents(term: str) -> tuple[str, ...]:
 
 async def ready() -> Lexicon:
     """The lexicon, loaded in a worker thread if it is not yet: for callers on the event loop."""
+    if _load.cache_info().currsize:  # loaded: no hop to a thread and back
+        return _load()
     return await asyncio.to_thread(lexicon)
 
 
