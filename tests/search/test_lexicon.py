@@ -111,3 +111,15 @@ def test_search_terms_expand_but_quoted_terms_stay_exact() -> None:
 
 async def test_the_lexicon_loads_off_the_event_loop_once() -> None:
     assert await lexicon.ready() is lexicon.lexicon()
+
+
+def test_the_index_holds_one_token_per_term_of_the_lexicon() -> None:
+    from bot.search.tokenize import phrase_token, tokenize
+
+    stream = tokenize("New export controls on rare earths, and the trade-war; 稀土 rare")
+    assert phrase_token(("export", "control")) in stream.stems
+    assert phrase_token(("rare", "earth")) in stream.stems
+    assert phrase_token(("trade", "war")) in stream.stems
+    assert stream.words[:3] == ["new", "export", "controls"]  # positions are unchanged
+    # Words of a term split by Chinese text are not the term.
+    assert phrase_token(("export", "control")) not in tokenize("export 出口 controls").stems

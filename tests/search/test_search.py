@@ -381,3 +381,24 @@ async def test_a_common_term_ranks_the_newest_matches_only(
     ]
     monkeypatch.setattr(service, "MAX_CANDIDATES", 30)
     assert (await run(db, "obsidian", limit=30)).total == 21
+
+
+async def test_a_term_of_the_lexicon_is_found_as_one_and_quoted_stays_exact(
+    db: Database, archive: Archive
+) -> None:
+    async with db.session_factory() as session, session.begin():
+        singular = await fixtures.add_entry(
+            session, summary="Brussels drafts an export control regime of its own"
+        )
+        apart = await fixtures.add_entry(
+            session, summary="Export figures rose while price controls were lifted"
+        )
+    key = archive.key("entry", singular)
+    unquoted = await find(db, archive, "export controls")
+    quoted = await find(db, archive, '"export controls"')
+    chinese = await find(db, archive, "出口管制")
+
+    assert {key, "entry:huang_bargain"} <= set(unquoted)
+    assert "entry:huang_bargain" in quoted and key not in quoted  # the exact words only
+    assert {key, "entry:huang_bargain"} <= set(chinese)  # its English equivalent, by stems
+    assert archive.key("entry", apart) not in set(unquoted) | set(chinese)  # not side by side
