@@ -54,68 +54,10 @@ _LEADING = frozenset({"to", "a", "an", "the"})
 _GLOSS_RE = re.compile(r"[a-z][a-z' -]*[a-z]")
 _HAN_WORD_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 # English words that never stand alone as a translation (pronouns, articles, particles).
-_COMMON = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "but",
-        "by",
-        "for",
-        "from",
-        "he",
-        "her",
-        "his",
-        "i",
-        "if",
-        "in",
-        "is",
-        "it",
-        "its",
-        "me",
-        "my",
-        "no",
-        "not",
-        "of",
-        "on",
-        "or",
-        "our",
-        "she",
-        "so",
-        "that",
-        "the",
-        "their",
-        "them",
-        "they",
-        "this",
-        "to",
-        "up",
-        "us",
-        "was",
-        "we",
-        "were",
-        "who",
-        "will",
-        "with",
-        "you",
-        "your",
-        "one",
-        "all",
-        "any",
-        "some",
-        "very",
-        "more",
-        "most",
-        "other",
-        "such",
-        "only",
-        "also",
-    ]
-)
+_COMMON_WORDS = """a an and are as at be but by for from he her his i if in is it its me my no
+not of on or our she so that the their them they this to up us was we were who will with you
+your one all any some very more most other such only also"""
+_COMMON = frozenset(_COMMON_WORDS.split())
 
 _stemmer = snowballstemmer.stemmer("english")
 
