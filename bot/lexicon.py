@@ -15,7 +15,7 @@ One definition used by search (index, queries) and by keyword alerts and mutes
   expands to none of them.
 
 English is compared by word stems (`stem`), so plurals match: "tariffs" and "tariff" are one
-term. Loading CC-CEDICT takes about a second: `warm_up()` does it in a thread at start-up;
+term. Loading CC-CEDICT takes a second or two: `warm_up()` does it in a thread at start-up;
 until then the first caller waits for it (once per process).
 """
 
