@@ -2,6 +2,8 @@
 
     python bench/search.py --entries 100000 --db sqlite
     python bench/search.py --entries 100000 --db postgres   # TEST_POSTGRES_URL's server
+    python bench/search.py --entries 1000000 --db postgres --keep   # prints the database URL
+    python bench/search.py --entries 1000000 --db postgres --url URL   # queries it again
 
 Builds an archive of N documents (three entries for every two daily-report items, plus a digest
 per hundred entries) mixing English and Chinese the way the newsletter does: English commentary
@@ -12,7 +14,8 @@ is built by `rebuild_index`, the same code maintenance uses.
 
 Then runs a fixed set of queries (common and rare terms, Chinese, pinyin, phrases, filters)
 through `bot.search.service.search` and prints
-RESULT {"db": ..., "n": N, "p50_ms": ..., "p95_ms": ...}; per-query medians go to stderr.
+RESULT {"db": ..., "n": N, "p50_ms": ..., "p95_ms": ..., "max_ms": ..., "worst_query": ...,
+"worst_median_ms": ...}; per-query medians go to stderr.
 """
 
 from __future__ import annotations
@@ -348,13 +351,18 @@ async def run(args: argparse.Namespace) -> dict:
                 elif args.verbose:
                     print(f"{query[:40]!r}: {page.total} found", file=sys.stderr)
         all_ms = sorted(ms for values in timings.values() for ms in values)
-        for query, values in timings.items():
-            print(f"  {statistics.median(values):8.2f} ms  {query[:60]}", file=sys.stderr)
+        medians = {query: statistics.median(values) for query, values in timings.items()}
+        for query, median in medians.items():
+            print(f"  {median:8.2f} ms  {query[:60]}", file=sys.stderr)
+        worst = max(medians, key=medians.__getitem__)
         return {
             "db": args.db,
             "n": args.entries,
             "p50_ms": round(_percentile(all_ms, 50), 2),
             "p95_ms": round(_percentile(all_ms, 95), 2),
+            "max_ms": round(all_ms[-1], 2),
+            "worst_query": worst,
+            "worst_median_ms": round(medians[worst], 2),
         }
     finally:
         await engine.dispose()

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -31,6 +30,7 @@ from sqlalchemy import false, insert, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from bot import lexicon
 from storage.models import (
     ContentStatus,
     DeliveryMode,
@@ -56,27 +56,45 @@ CODE_KINDS = {v: str(k) for k, v in KIND_CODES.items()}
 
 
 def fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold()
+    """Casefolded NFKC text with traditional characters simplified (`bot.lexicon.fold`)."""
+    return lexicon.fold(text)
 
 
 class KeywordMatcher:
     """Finds which of many keywords occur in a text, in one pass over its words.
 
     Latin keywords are word sequences looked up by their first word; keywords with CJK
-    characters are substrings (Chinese has no spaces between words).
+    characters are substrings (Chinese has no spaces between words). Each keyword also matches
+    its equivalents in the other language (`bot.lexicon.equivalents`: 关税 matches "tariffs",
+    "rare earth" matches 稀土): English equivalents as word sequences compared by stem (so
+    plurals match), Chinese ones as substrings; `find` reports the keyword itself. Traditional
+    characters are folded to simplified in keywords and texts alike.
     """
 
     def __init__(self, keywords: Iterable[str]) -> None:
-        self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        # First word -> (words, keyword, compare stems) for Latin needles; (needle, keyword)
+        # for CJK ones. A keyword's own words match as typed ("tariff" is not "tariffs").
+        self._by_first: dict[str, list[tuple[tuple[str, ...], str, bool]]] = {}
         self._substrings: list[tuple[str, str]] = []
+        # First two letters of the words of stemmed needles: only words that begin like one
+        # of them are stemmed (the stem of a word begins with its first letters).
+        self._stem_prefixes: set[str] = set()
         for keyword in set(keywords):
             folded = fold(keyword)
-            if _CJK_RE.search(folded):
-                self._substrings.append((folded, keyword))
-                continue
-            words = tuple(_WORD_RE.findall(folded))
-            if words:
-                self._by_first.setdefault(words[0], []).append((words, keyword))
+            self._add(folded, keyword, stemmed=False)
+            for equivalent in lexicon.equivalents(folded):
+                self._add(equivalent, keyword, stemmed=True)
+
+    def _add(self, needle: str, keyword: str, *, stemmed: bool) -> None:
+        if _CJK_RE.search(needle):
+            self._substrings.append((needle, keyword))
+            return
+        words = tuple(_WORD_RE.findall(needle))
+        if stemmed:
+            words = tuple(lexicon.stem(w) for w in words)
+            self._stem_prefixes.update(w[:2] for w in words)
+        if words:
+            self._by_first.setdefault(words[0], []).append((words, keyword, stemmed))
 
     def __bool__(self) -> bool:
         return bool(self._by_first or self._substrings)
@@ -86,13 +104,19 @@ class KeywordMatcher:
         found = {keyword for needle, keyword in self._substrings if needle in folded}
         if self._by_first:
             words = _WORD_RE.findall(folded)
+            prefixes = self._stem_prefixes
+            stem = lexicon.stem
+            stems = [stem(w) if w[:2] in prefixes else w for w in words] if prefixes else words
             by_first = self._by_first
             for i, word in enumerate(words):
-                candidates = by_first.get(word)
-                if candidates:
-                    for sequence, keyword in candidates:
+                keys = (word,) if stems[i] == word else (word, stems[i])
+                for key in keys:
+                    for sequence, keyword, stemmed in by_first.get(key, ()):
+                        source = stems if stemmed else words
                         n = len(sequence)
-                        if n == 1 or tuple(words[i : i + n]) == sequence:
+                        if source[i] == sequence[0] and (
+                            n == 1 or tuple(source[i : i + n]) == sequence
+                        ):
                             found.add(keyword)
         return found
 

@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import lexicon
 from bot.search.document import (
     FIELDS,
     SEPARATOR,
@@ -94,6 +95,7 @@ async def reindex(
     wanted = {"entry": set(entry_ids), "item": set(item_ids), "digest": set(digest_ids)}
     if not any(wanted.values()):
         return
+    await lexicon.ready()  # tokenizing finds the lexicon's phrases: loaded off the event loop
     await session.flush()
     documents: list[SearchDocument] = []
     for content_type, ids in wanted.items():
@@ -110,6 +112,7 @@ async def reindex(
 async def rebuild_index(session: AsyncSession, *, batch_size: int = BATCH) -> int:
     """Empty the index and index all published content again. Returns how many documents
     the index holds."""
+    await lexicon.ready()
     if dialect_of(session) == "sqlite":
         await session.execute(text("DELETE FROM search_fts"))
         # No merging of segments while loading: one merge ('optimize') at the end instead.

@@ -10,7 +10,14 @@ How one term matches (every term must match):
 - a CJK string: one character is a prefix query on the tokens (every position starts a token);
   a longer one is the phrase of its bigrams, i.e. exactly a substring match;
 - several pieces ("Sino-US", "AI模型", a quoted phrase): the phrase of their tokens, the last
-  word matched as a prefix.
+  word matched as a prefix;
+- several words that are a term of the lexicon ("rare earths"): its phrase token, which the
+  index holds wherever the term's words stand together, by stems (bot.search.tokenize); quoted,
+  the exact phrase, with the phrase token as a filter (`phrase_filter`);
+- and, unless quoted, any of its equivalents in the other language (`bot.lexicon`): 关税 also
+  finds "tariff(s)", "rare earths" also finds 稀土. English equivalents match as whole words
+  (a single word by its stem, a phrase by its phrase token), never as a prefix, so "chip" does
+  not find "chipmunk".
 """
 
 from __future__ import annotations
@@ -18,8 +25,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from bot.lexicon import MAX_GLOSS_WORDS as MAX_PHRASE_WORDS
+from bot.lexicon import equivalents, phrase_of
 from bot.search.query import Term
-from bot.search.tokenize import Piece, cjk_tokens, stem
+from bot.search.tokenize import Piece, cjk_tokens, phrase_token, pieces, stem
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +55,57 @@ def term_alternatives(term: Term) -> Alternatives:
     for i, piece in enumerate(term.pieces):
         phrase.extend(_piece_tokens(piece, last=i == len(term.pieces) - 1))
     return (tuple(phrase),)
+
+
+def expanded_alternatives(term: Term) -> Alternatives:
+    """The term's own alternatives, then its equivalents' (see the module docstring)."""
+    if term.quoted:
+        return term_alternatives(term)
+    own = _phrase_alternatives(term.pieces) or term_alternatives(term)
+    out = list(own)
+    for equivalent in equivalents(term.text):
+        parts = tuple(pieces(equivalent))
+        if len(parts) == 1 and parts[0].cjk:
+            out += term_alternatives(Term(parts))
+        elif parts:
+            out += _phrase_alternatives(parts) or _word_alternatives(parts)
+    return tuple(dict.fromkeys(out))
+
+
+def phrase_filter(term: Term) -> Alternatives | None:
+    """For a quoted phrase that is a term of the lexicon ("export controls"), its phrase
+    token: a filter that narrows the documents whose word positions must be checked to those
+    holding the term (by stems), so a phrase of two common words is not checked everywhere."""
+    if not term.quoted:
+        return None
+    return _phrase_alternatives(term.pieces)
+
+
+def _phrase_alternatives(parts: tuple[Piece, ...]) -> Alternatives | None:
+    if not 2 <= len(parts) <= MAX_PHRASE_WORDS or any(p.cjk for p in parts):
+        return None
+    found = phrase_of([p.text for p in parts])
+    return ((Token(phrase_token(found)),),) if found else None
+
+
+def _word_alternatives(parts: tuple[Piece, ...]) -> Alternatives:
+    if len(parts) == 1:
+        word = parts[0].text
+        return tuple((Token(w),) for w in dict.fromkeys([stem(word), word]))
+    head = [t for p in parts[:-1] for t in _piece_tokens(p, last=False)]
+    last = parts[-1]
+    if last.cjk:
+        return ((*head, *_piece_tokens(last, last=True)),)
+    return tuple((*head, Token(w)) for w in dict.fromkeys([last.text, plural(last.text)]))
+
+
+def plural(word: str) -> str:
+    """A regular English plural: enough for the glossary's nouns ("controls", "earths")."""
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        return word + "es"
+    if len(word) > 1 and word.endswith("y") and word[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
 
 
 def _piece_tokens(piece: Piece, *, last: bool) -> Phrase:

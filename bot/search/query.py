@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from bot import lexicon
+from bot.lexicon import equivalents
 from bot.search.tokenize import Piece, normalize, pieces
 
 CONTENT_TYPES = ("entry", "item", "digest")
@@ -24,6 +26,8 @@ MAX_PIECES = 24
 # A CJK run up to this long is searched as one string; a longer one is a sentence, searched as
 # its words (jieba), so "丁纯关于稀土说了什么" finds what 丁纯 said about 稀土.
 MAX_CJK_PHRASE = 4
+# Longest run of words looked up in the lexicon as one term ("people's liberation army").
+MAX_PHRASE_WORDS = 4
 
 _FILTER_KEYS = {
     "region": "region",
@@ -248,6 +252,7 @@ def parse_query(text: str, *, today: dt.date | None = None) -> ParsedQuery:
         start, end = relative_range(relative, today)
         since = since or start
         until = until or end
+    terms = merge_phrases(terms)
     meaningful = [t for t in terms if not _is_noise(t)]
     terms = meaningful or terms
 
@@ -279,9 +284,10 @@ def _jieba() -> Any:
 
 @lru_cache(maxsize=1)  # once per process
 def warm_up() -> None:
-    """Load jieba's dictionary in the background (the bot calls this at start-up), so the
-    first Chinese sentence searched does not wait for it."""
+    """Load jieba's dictionary and the lexicon in the background (the bot calls this at
+    start-up), so the first search does not wait for them."""
     threading.Thread(target=_jieba, name="jieba-warm-up", daemon=True).start()
+    lexicon.warm_up()
 
 
 def _take_relative_dates(terms: list[Term]) -> tuple[str | None, list[Term]]:
@@ -321,6 +327,38 @@ def _chunk_terms(chunk: str) -> list[Term]:
     if current:
         terms.append(Term(tuple(current[:MAX_PIECES])))
     return terms
+
+
+def merge_phrases(terms: list[Term]) -> list[Term]:
+    """Words typed apart that together are a term of the lexicon ("rare earths", "export
+    controls", "belt and road", 出口 管制) become one term, so that it finds its equivalents
+    (稀土, "export controls") and not those of its words."""
+    out: list[Term] = []
+    i = 0
+    while i < len(terms):
+        for n in range(MAX_PHRASE_WORDS, 1, -1):
+            run = terms[i : i + n]
+            if len(run) < n or not all(_single_word(t) for t in run):
+                continue
+            scripts = {t.pieces[0].cjk for t in run}
+            if scripts == {True}:  # 出口 管制 (or jieba's cut of a sentence) → 出口管制
+                merged = Term((Piece("".join(t.pieces[0].text for t in run), True),))
+            elif scripts == {False}:
+                merged = Term(tuple(t.pieces[0] for t in run))
+            else:
+                continue
+            if equivalents(merged.text):
+                out.append(merged)
+                i += n
+                break
+        else:
+            out.append(terms[i])
+            i += 1
+    return out
+
+
+def _single_word(term: Term) -> bool:
+    return not term.quoted and len(term.pieces) == 1
 
 
 def _is_noise(term: Term) -> bool:

@@ -11,8 +11,14 @@ holds text that is already tokenized and both databases only split it on spaces.
   of one character is the prefix query `土*`, and a longer term is the phrase of its bigrams;
   either finds exactly the texts that contain the term as a substring (no 3-character minimum).
 
-Tokens only ever contain letters and digits (and CJK characters), so they can be quoted into an
-FTS5 or tsquery expression without any escaping question.
+A multi-word English term of the lexicon ("rare earths", "export controls": `bot.lexicon`) also
+yields one token of its stems, "§wrare§earth": a search for the term is then a lookup of that
+token instead of a phrase query over two common words, which both databases answer slowly (they
+check positions in every document holding both words). Changing the lexicon's phrases calls for
+`digestbot search --rebuild`.
+
+Tokens only ever contain letters and digits (and CJK characters, and the "§" of phrase and facet
+tokens), so they can be quoted into an FTS5 or tsquery expression without any escaping question.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-import snowballstemmer
+from bot.lexicon import fold, phrases_in, stem
 
 # Han (with extensions and compatibility ideographs), kana and Hangul syllables: scripts written
 # without spaces between words.
@@ -37,8 +43,6 @@ CJK_RE = re.compile(rf"[{_CJK}]")
 # Longer words are cut: PostgreSQL refuses lexemes over 2 KB and nothing real is this long.
 MAX_WORD = 64
 
-_stemmer = snowballstemmer.stemmer("english")
-
 
 @dataclass(frozen=True, slots=True)
 class Piece:
@@ -49,8 +53,9 @@ class Piece:
 
 
 def normalize(text: str) -> str:
-    """NFKC (full-width letters and digits become ASCII) and casefolded."""
-    return unicodedata.normalize("NFKC", text).casefold()
+    """NFKC (full-width letters and digits become ASCII), casefolded, and traditional Chinese
+    folded to simplified (習近平 is indexed and searched as 习近平)."""
+    return fold(text)
 
 
 @lru_cache(maxsize=65536)
@@ -75,23 +80,24 @@ def pieces(text: str) -> Iterator[Piece]:
                 yield Piece(folded, False)
 
 
-@lru_cache(maxsize=262144)
-def stem(word: str) -> str:
-    """The English stem of a token (tokens in other scripts come back unchanged)."""
-    if not word.isascii() or not word.isalpha() or len(word) < 3:
-        return word
-    return str(_stemmer.stemWord(word))
-
-
 def cjk_tokens(run: str) -> list[str]:
     """Overlapping bigrams of a CJK run, then its last character."""
     return [run[i : i + 2] for i in range(len(run) - 1)] + [run[-1]]
 
 
+PHRASE_MARK = "§w"  # begins a phrase token; "§" is never part of a word (see document.py)
+
+
+def phrase_token(phrase_stems: tuple[str, ...]) -> str:
+    """The one token that stands for a multi-word term of the lexicon ("§wexport§control")."""
+    return PHRASE_MARK + "§".join(phrase_stems)
+
+
 @dataclass(slots=True)
 class TokenStream:
     """Tokens of one field: `words` in text order (positions matter for phrases), and the stems
-    that differ from their word (no positions: stems only ever match as single terms)."""
+    that differ from their word, then a token for each multi-word term of the lexicon in the
+    text (no positions: these only ever match as single terms)."""
 
     words: list[str]
     stems: list[str]
@@ -104,11 +110,13 @@ def tokenize(text: str | None) -> TokenStream:
     stems: list[str] = []
     if not text:
         return TokenStream(words, stems)
+    sequence: list[str] = []  # the stem of every word, "" between scripts: for phrases
     for cjk_run, word in _PIECE_RE.findall(normalize(text)):
         if cjk_run:
             if len(cjk_run) > 1:
                 words.extend([cjk_run[i : i + 2] for i in range(len(cjk_run) - 1)])
             words.append(cjk_run[-1])
+            sequence.append("")
             continue
         if not word.isascii() or len(word) > MAX_WORD:
             word = _fold_word(word)
@@ -116,8 +124,10 @@ def tokenize(text: str | None) -> TokenStream:
                 continue
         words.append(word)
         stemmed = stem(word)
+        sequence.append(stemmed)
         if stemmed != word:
             stems.append(stemmed)
+    stems.extend(phrase_token(p) for p in phrases_in(sequence))
     return TokenStream(words, stems)
 
 

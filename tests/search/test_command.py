@@ -22,7 +22,8 @@ async def test_json_is_a_list_best_first(
 ) -> None:
     settings = Settings(database_url=db.url)
 
-    assert await run_search(args("稀土", as_json=True), settings) == 0
+    # Quoted: the exact term only, not its English equivalents.
+    assert await run_search(args('"稀土"', as_json=True), settings) == 0
 
     printed = json.loads(capsys.readouterr().out)
     assert [(r["type"], r["id"]) for r in printed] == [

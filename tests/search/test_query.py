@@ -27,7 +27,7 @@ def test_filters_and_terms() -> None:
     assert query.since == dt.date(2025, 11, 1)
     assert query.until == dt.date(2025, 11, 30)
     assert query.types == ("entry",)
-    assert words(query) == ["rare", "earths"]
+    assert words(query) == ["rare earths"]
     assert query.problems == ()
 
 
@@ -118,8 +118,7 @@ def test_question_words_are_dropped_when_something_else_is_asked() -> None:
     assert words(parse_query("what did Ding Chun say about rare earths")) == [
         "ding",
         "chun",
-        "rare",
-        "earths",
+        "rare earths",  # a term of the lexicon (稀土): kept together
     ]
     assert words(parse_query("everything on Japan this month", today=TODAY)) == ["japan"]
     assert words(parse_query("the")) == ["the"]  # all it has: kept

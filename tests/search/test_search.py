@@ -41,7 +41,8 @@ TOP_RESULTS = [
     ("carmakers", ["item:rare_earth_curbs"]),
     ("renminbi", ["entry:lu_settlement"]),
     # Chinese: two characters, a name, one character, a sentence
-    ("稀土", ["item:rare_earth_curbs", "entry:shan_rare_earths"]),
+    ('"稀土"', ["item:rare_earth_curbs", "entry:shan_rare_earths"]),
+    ("稀土", ["item:rare_earth_curbs"]),
     ("潜艇", ["item:joint_patrol", "entry:zeng_submarine"]),
     ("黄靖", ["entry:huang_bargain"]),
     ("人民币结算", ["entry:lu_settlement"]),
@@ -111,7 +112,9 @@ FILTERS = [
     ("type:digest", {"digest:digest"}),
     ("type:item since:2025-11-01", {"item:rare_earth_curbs", "item:joint_patrol"}),
     ("since:2025-11-01 until:2025-11-05", {"entry:zeng_submarine", "item:rare_earth_curbs"}),
-    ("稀土 since:2025-11-01", {"item:rare_earth_curbs"}),
+    ('"稀土" since:2025-11-01', {"item:rare_earth_curbs"}),
+    # 稀土 also finds "rare earth(s)" in English
+    ("稀土 since:2025-11-01", {"item:rare_earth_curbs", "entry:huang_bargain", "digest:digest"}),
     ("rare earths until:2025-10", {"entry:shan_rare_earths", "entry:zeng_tariffs"}),
     ("region:europe region:russia type:item", {"item:rare_earth_curbs", "item:joint_patrol"}),
     ("submarine this month", {"item:joint_patrol", "entry:zeng_submarine"}),
@@ -248,7 +251,8 @@ async def test_an_edited_entry_is_found_by_its_new_words_after_reindex(
         )
         await reindex(session, entry_ids=[entry_id])
     assert await find(db, archive, "barter") == ["entry:lu_settlement"]
-    assert await find(db, archive, "renminbi") == []  # the text still says 人民币, not this
+    # The text still says 人民币 (which "renminbi" finds unquoted), not the English word.
+    assert await find(db, archive, '"renminbi"') == []
     page = await run(db, "barter")
     assert page.results[0].date == dt.date(2024, 2, 2)
 
@@ -377,3 +381,24 @@ async def test_a_common_term_ranks_the_newest_matches_only(
     ]
     monkeypatch.setattr(service, "MAX_CANDIDATES", 30)
     assert (await run(db, "obsidian", limit=30)).total == 21
+
+
+async def test_a_term_of_the_lexicon_is_found_as_one_and_quoted_stays_exact(
+    db: Database, archive: Archive
+) -> None:
+    async with db.session_factory() as session, session.begin():
+        singular = await fixtures.add_entry(
+            session, summary="Brussels drafts an export control regime of its own"
+        )
+        apart = await fixtures.add_entry(
+            session, summary="Export figures rose while price controls were lifted"
+        )
+    key = archive.key("entry", singular)
+    unquoted = await find(db, archive, "export controls")
+    quoted = await find(db, archive, '"export controls"')
+    chinese = await find(db, archive, "出口管制")
+
+    assert {key, "entry:huang_bargain"} <= set(unquoted)
+    assert "entry:huang_bargain" in quoted and key not in quoted  # the exact words only
+    assert {key, "entry:huang_bargain"} <= set(chinese)  # its English equivalent, by stems
+    assert archive.key("entry", apart) not in set(unquoted) | set(chinese)  # not side by side
