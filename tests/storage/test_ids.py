@@ -61,7 +61,7 @@ async def test_upgrading_an_existing_database_keeps_rows_links_and_makes_editors
     url = f"sqlite+aiosqlite:///{tmp_path / 'old.sqlite3'}"
     engine = create_engine(url, pool_size=1, max_overflow=0)
     try:
-        await upgrade(engine, "0010")
+        await upgrade(engine, "0007")
         factory = create_session_factory(engine)
         async with factory() as session, session.begin():
             japan = (await session.scalars(select(Region).where(Region.slug == "japan"))).one()

@@ -4,8 +4,8 @@ Rows left `sending` by a sender whose heartbeat stopped are resent once (bot.del
 Rows claimed before this revision have no sender; they count as in doubt once they are older
 than a heartbeat's staleness.
 
-Revision ID: 0009
-Revises: 0006
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-05
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 
 from storage.models import UtcDateTime
 
-revision: str = "0009"
+revision: str = "0012"
 down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

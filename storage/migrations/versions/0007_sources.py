@@ -1,6 +1,6 @@
 """sources: the feeds the bot polls for new posts, and the posts each one listed
 
-Revision ID: 0010
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-05
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 from storage.models import UtcDateTime
 
-revision: str = "0010"
+revision: str = "0007"
 down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

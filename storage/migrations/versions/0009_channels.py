@@ -1,7 +1,7 @@
 """channels: where the whole edition is posted, and what each delivered message shows
 
-Revision ID: 0015
-Revises: 0010
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-05
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from storage.models import UtcDateTime
 
-revision: str = "0015"
-down_revision: str | None = "0014"
+revision: str = "0009"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -6,8 +6,8 @@ faster than the default pglz. Takes effect for documents written from now on:
 `digestbot search --rebuild` rewrites all of them (and, with this release, adds the tokens of
 the lexicon's phrases and folds traditional characters, which the index needs anyway).
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-05
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0007"
-down_revision: str | None = "0016"
+revision: str = "0015"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

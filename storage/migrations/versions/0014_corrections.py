@@ -5,7 +5,7 @@ message shows
 `deliveries.edition`, like subscriber editions. `corrections` is one /edit or /retract whose
 re-rendered messages go out as outbox rows (kind "correct"); the editor is told the counts.
 
-Revision ID: 0016
+Revision ID: 0014
 Revises: 0013
 Create Date: 2026-12-05
 """
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0016"
+revision: str = "0014"
 down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -5,8 +5,8 @@ author. On SQLite the content tables (and pending actions, whose ids buttons car
 with AUTOINCREMENT so a deleted row's id is never handed out again; PostgreSQL sequences never
 reuse ids already.
 
-Revision ID: 0014
-Revises: 0010
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-05
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0014"
-down_revision: str | None = "0010"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """handled updates: the Telegram update ids webhook processes accepted
 
-Revision ID: 0012
-Revises: 0006
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-05
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from storage.models import UtcDateTime
 
-revision: str = "0012"
-down_revision: str | None = "0015"
+revision: str = "0010"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
