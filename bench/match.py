@@ -147,6 +147,7 @@ async def measure(kind: str, url: str, args: argparse.Namespace) -> dict[str, An
 
     from sqlalchemy import func, select, update
 
+    from bot import lexicon
     from bot.delivery.fanout import fan_out
     from bot.delivery.recipients import queue_next
     from storage.db import create_engine, create_session_factory
@@ -175,6 +176,7 @@ async def measure(kind: str, url: str, args: argparse.Namespace) -> dict[str, An
             # Statistics, as autovacuum keeps them (outside a transaction, or they roll back).
             async with engine.execution_options(isolation_level="AUTOCOMMIT").connect() as conn:
                 await conn.execute(__import__("sqlalchemy").text("ANALYZE"))
+        await lexicon.ready()  # loaded at start-up by the running bot (delivery runtime)
         started = time.perf_counter()
         result = await fan_out(session_factory, now)
         seconds = time.perf_counter() - started

@@ -29,6 +29,7 @@ from typing import Any
 
 from telegram.ext import Application, ApplicationBuilder
 
+from bot import lexicon
 from bot.corrections.retention import RetentionPruner
 from bot.delivery import budget, senders
 from bot.delivery.fanout import FanoutPoller
@@ -166,6 +167,10 @@ class DeliveryRuntime:
             self.sender_task = None
 
     async def start(self) -> None:
+        # Matching (fan-out, expansion, summaries) looks keywords up in the cross-language
+        # lexicon; loading it takes a second or two, done here in a worker thread so that the
+        # first fan-out does not do it on the event loop.
+        await lexicon.ready()
         self.services.extras["wake_sender"] = self.sender.wake
         self.fanout_task = asyncio.create_task(self.fanout.run(), name="fan-out")
         self.feeder_task = asyncio.create_task(self.feeder.run(), name="fan-out-feeder")
