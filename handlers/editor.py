@@ -877,4 +877,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
             first=scheduling.DUE_CHECK_SECONDS,
             name="editor.publish_due",
         )
-        application.job_queue.run_once(_menus_at_start, 0, name="editor.menus")
+        # Start-up (migrations, loading the lexicon) can take longer than APScheduler's
+        # default one-second grace, after which a due job is skipped, not run late.
+        application.job_queue.run_once(
+            _menus_at_start, 0, name="editor.menus", job_kwargs={"misfire_grace_time": None}
+        )
