@@ -21,7 +21,19 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Text, bindparam, cast, func, select, text, union_all
+from sqlalchemy import (
+    Integer,
+    Text,
+    cast,
+    column,
+    func,
+    literal,
+    select,
+    table,
+    text,
+    union_all,
+)
+from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import lexicon
@@ -56,6 +68,10 @@ STRONG = 3.0  # a match in the title or the names, against 1 in the body
 PHRASE_BONUS = 1.0  # words typed apart found side by side
 MAX_EXPANSION = 64  # words a prefix may stand for before FTS5's own prefix query is used
 TYPES = ("entry", "item", "digest")
+# What SQLAlchemy needs to know of the search index's dialect-specific parts (migration 0003):
+# SQLite's FTS5 table and PostgreSQL's tsvector column of search_docs.
+_fts = table("search_fts", column("rowid", Integer), column("search_fts"))
+_tsv = column("tsv", TSVECTOR)
 
 
 @dataclass(frozen=True)
@@ -384,15 +400,20 @@ class _Sqlite(_Backend):
     ) -> list[list[int]]:
         # Within the candidates' id span the full query matches the candidates only, so these
         # narrower queries read no further than the candidates did (FTS5 seeks to the span).
-        branches = []
-        params: dict[str, Any] = {"low": min(candidates), "high": max(candidates)}
-        for n, (groups, strong) in enumerate(checks):
-            branches.append(
-                f"SELECT {n}, (SELECT group_concat(rowid) FROM search_fts"
-                f" WHERE search_fts MATCH :m{n} AND rowid >= :low AND rowid <= :high)"
+        low, high = min(candidates), max(candidates)
+        branches = [
+            select(
+                literal(n, Integer),
+                select(func.group_concat(_fts.c.rowid))
+                .where(
+                    _fts.c.search_fts.op("MATCH")(self._match(groups, strong)),
+                    _fts.c.rowid.between(low, high),
+                )
+                .scalar_subquery(),
             )
-            params[f"m{n}"] = self._match(groups, strong)
-        rows = await self.session.execute(text(" UNION ALL ".join(branches)), params)
+            for n, (groups, strong) in enumerate(checks)
+        ]
+        rows = await self.session.execute(union_all(*branches))
         found: list[list[int]] = [[] for _ in checks]
         for k, ids in rows:
             found[k] = _ids(ids)
@@ -479,12 +500,10 @@ class _Postgres(_Backend):
     ) -> list[list[int]]:
         # Each candidate's tsvector tested directly: cheaper than a second GIN scan, which for
         # a weight (title, names) must read every match's tsvector anyway.
-        tests = ", ".join(f"tsv @@ CAST(:q{n} AS tsquery)" for n in range(len(checks)))
-        params: dict[str, Any] = {f"q{n}": self._tsquery(g, s) for n, (g, s) in enumerate(checks)}
-        statement = text(f"SELECT id, {tests} FROM search_docs WHERE id IN :ids").bindparams(
-            bindparam("ids", expanding=True)
+        tests = [_tsv.op("@@")(cast(literal(self._tsquery(g, s)), TSQUERY)) for g, s in checks]
+        rows = await self.session.execute(
+            select(search_docs.c.id, *tests).where(search_docs.c.id.in_(list(candidates)))
         )
-        rows = await self.session.execute(statement, {**params, "ids": list(candidates)})
         found: list[list[int]] = [[] for _ in checks]
         for row in rows:
             for n in range(len(checks)):
