@@ -53,4 +53,6 @@ async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> 
 
 
 async def _post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    await runtime.stop(application, get_services(application))
+    services = get_services(application)
+    await runtime.stop(application, services)
+    await services.known_users.close()

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.known_users import KnownUsersWriter
 
 if TYPE_CHECKING:
     from telegram.ext import Application
@@ -30,6 +31,11 @@ class Services:
     clock: Callable[[], dt.datetime] = system_clock
     # Long-running parts (outbox sender, scheduler, fan-out poller) register themselves here.
     extras: dict[str, Any] = field(default_factory=dict)
+    # Who wrote to the bot, recorded behind the updates (`bot.known_users`).
+    known_users: KnownUsersWriter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.known_users = KnownUsersWriter(self.session_factory)
 
 
 def get_services(application: Application[Any, Any, Any, Any, Any, Any]) -> Services:

@@ -559,6 +559,7 @@ async def editor_command(scope: Scope) -> None:
     except BadEditorName:
         await scope.reply(render.plain(scope.language, "editor.editors.bad_name", text=parts[1]))
         return
+    await scope.services.known_users.flush()  # a user who just wrote is known by @name
     async with scope.unit() as session:
         if action == "add":
             result = await add_editor(session, settings, target, actor_id=_actor(scope), role=role)

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot import known_users, settings_service, subscriptions
+from bot import settings_service, subscriptions
 from bot.render import Rendered, parse_callback
 from bot.render import subscriber as render
 from bot.settings_service import SettingError
@@ -19,7 +19,6 @@ from storage.models import Subscriber
 
 BUTTON_ACTIONS = ("st", "fg")
 _SPEC = {a: render.CALLBACKS[a] for a in BUTTON_ACTIONS}
-SEEN_USERS_KEY = "sub.seen_users"
 
 # setting command → (setter taking the argument text, message after the change, message
 # showing the current value when no argument is given).
@@ -237,11 +236,7 @@ async def _forget_button(scope: Scope, choice: str) -> None:
             await subscriptions.forget_subscriber(session, subscriber)
         # In a private chat the chat is the person: their "seen" record goes too.
         if scope.chat.type == "private" and scope.user is not None:
-            await known_users.forget_user(session, scope.user.id)
-    if scope.user is not None:
-        seen = scope.context.application.bot_data.get(SEEN_USERS_KEY)
-        if seen is not None:
-            seen.forget(scope.user.id)
+            await scope.services.known_users.forget(session, scope.user.id)
     key = "sub.forget.done" if subscriber is not None else "sub.forget.nothing"
     await scope.edit(render.plain(scope.language, key))
     await scope.answer()

@@ -9,6 +9,7 @@ every piece it showed, was retracted is cancelled.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -19,6 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.channels.rerender import posts_now
 from bot.config import Settings
+from bot.delivery.looplag import TimeSlice
 from bot.delivery.outbox import QueuedRow
 from bot.delivery.summaries import summary_now
 from bot.matching import Ref, decode_refs
@@ -109,7 +111,12 @@ async def prepare(
     loaded = await _load(session, rows, editions)
     channel_posts = await _channel_posts(session, rows, settings)
     out: dict[int, Outgoing | str] = {}
+    # Subscribers who follow the same things in the same languages get the same edition:
+    # rendered once per batch.
+    rendered: dict[tuple[Any, ...], Outgoing | str] = {}
+    timeslice = TimeSlice()
     for row in rows:
+        await timeslice.tick()
         if row.content_type == CORRECTION:
             continue
         if row.id in channel_posts:
@@ -122,7 +129,16 @@ async def prepare(
         elif row.content_type not in EDITIONS and row.content_type != "item":
             out[row.id] = Outgoing(row.text, row.reply_markup, row.disable_preview)
         elif row.id in editions:
-            out[row.id] = _linked(_edition(row, editions[row.id], loaded), settings)
+            key = (
+                row.content_type,
+                row.content_id,
+                row.language,
+                row.content_language,
+                json.dumps(editions[row.id], sort_keys=True),
+            )
+            if key not in rendered:
+                rendered[key] = _linked(_edition(row, editions[row.id], loaded), settings)
+            out[row.id] = rendered[key]
         else:
             out[row.id] = _linked(_single(row, loaded), settings)
     corrections = [row for row in rows if row.content_type == CORRECTION]

@@ -39,6 +39,7 @@ from sqlalchemy import delete, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
+from bot.delivery.looplag import TimeSlice
 from bot.delivery.outbox import PRIORITY, insert_for
 from bot.matching import (
     Features,
@@ -136,6 +137,7 @@ async def queue_next(session: AsyncSession, now: dt.datetime, *, chunk: int = CH
         (await session.execute(select(Region.id, Region.position))).tuples().all()
     )
     parts: list[tuple[int, dict[str, Any]]] = []
+    timeslice = TimeSlice()
     for batch_id, batch in sorted(batches.items()):
         pieces = await _still_published(session, batch)
         unchecked = mutes - set(batch.features["checked"])
@@ -145,7 +147,8 @@ async def queue_next(session: AsyncSession, now: dt.datetime, *, chunk: int = CH
         if pieces is None or (not pieces and not link_only):
             continue  # retracted since
         by_id = {p.id: p for p in pieces}
-        for sid in (r.subscriber_id for r in recipients if r.batch_id == batch_id):
+        for sid in [r.subscriber_id for r in recipients if r.batch_id == batch_id]:
+            await timeslice.tick()
             subscriber = subscribers.get(sid)
             if subscriber is None:
                 continue

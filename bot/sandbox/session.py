@@ -322,6 +322,7 @@ class Sandbox:
 
         services = self.stack.services
         target = EditorTarget(self.user.id, None)
+        await services.known_users.flush()
         async with services.session_factory() as session, session.begin():
             # A publisher: the sandbox is for trying everything, publishing included.
             if on:

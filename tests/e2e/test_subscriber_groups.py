@@ -117,6 +117,7 @@ async def test_users_seen_are_remembered_for_editor_commands(running_bot: Runnin
     await bot.command(OWNER, "/help")
     await bot.command(MEMBER, "/list", chat_id=group.id)
 
+    await bot.services.known_users.flush()  # written behind the replies, in batches
     async with bot.session_factory() as session:
         rows = {u.user_id: u.username for u in await session.scalars(select(KnownUser))}
     assert rows == {OWNER: "olga_w", MEMBER: "max_m"}
