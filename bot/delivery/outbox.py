@@ -21,15 +21,19 @@ with "in doubt").
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     Select,
     String,
+    Table,
     and_,
+    bindparam,
     cast,
     func,
     literal,
@@ -326,6 +330,25 @@ async def write_results(session: AsyncSession, changes: Sequence[dict[str, Any]]
         by_shape.setdefault(tuple(sorted(change)), []).append(change)
     for rows in by_shape.values():
         await session.execute(update(Delivery), rows)
+
+
+async def release_unsent(session: AsyncSession, claims: Sequence[tuple[int, int | None]]) -> None:
+    """Claims (row id, the sender id that made them) whose request never left: pending again,
+    the attempt not counted, but only rows still `sending` under that claim (another process
+    may have found the claimer stale and taken them over)."""
+    if not claims:
+        return
+    table = typing.cast(Table, Delivery.__table__)  # Core: an executemany with our own WHERE
+    await session.execute(
+        update(table)
+        .where(
+            table.c.id == bindparam("row_id"),
+            table.c.status == DeliveryStatus.SENDING,
+            table.c.claimed_by.is_not_distinct_from(bindparam("claimer", type_=Integer)),
+        )
+        .values(status=DeliveryStatus.PENDING, attempts=table.c.attempts - 1, updated_at=utcnow()),
+        [{"row_id": row_id, "claimer": claimer} for row_id, claimer in claims],
+    )
 
 
 async def deactivate_subscriber(

@@ -25,6 +25,7 @@ import contextlib
 import datetime as dt
 import logging
 import math
+import time
 from typing import Any
 
 from telegram.ext import Application, ApplicationBuilder
@@ -192,12 +193,18 @@ class DeliveryRuntime:
         """One heartbeat: refresh this sender's row, put back dead senders' claims, keep or
         try to take the owner lock, and set this process's share of the send budget. A failure
         (the database unreachable) is logged once and retried at the next beat."""
+        began = time.monotonic()
         try:
             async with self.write_lock, self.session_factory() as session, session.begin():
                 if self.sender_id is None:
                     self.sender_id = await senders.register(session)
-                else:
-                    await senders.beat(session, self.sender_id)
+                elif not await senders.beat(session, self.sender_id):
+                    log.warning(
+                        "outbox: this process was taken for dead (no heartbeat for %ss: its "
+                        "event loop or the database stalled); its claims were resent by others",
+                        self.stale_after.total_seconds(),
+                    )
+                    self.sender_id = await senders.register(session)
                 recovered = await senders.recover_dead(session, stale_after=self.stale_after)
                 self.alive = max(
                     1, await senders.count_alive(session, stale_after=self.stale_after)
@@ -206,7 +213,11 @@ class DeliveryRuntime:
                 log.warning(
                     "outbox: %d rows of a stopped sender were in doubt; resending", recovered
                 )
+            self.sender.sender_id = self.sender_id
             await self._keep_or_take_ownership()
+            # Alive and still the owner as of `began`: claims may be sent for half the time
+            # others wait before taking them over (see `bot.delivery.sender`).
+            self.sender.renew_lease(began + self.stale_after.total_seconds() / 2)
         except Exception as exc:  # noqa: BLE001 - the next beat tries again
             reason = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
             if reason != self._failing:

@@ -18,6 +18,14 @@ has not started go back to pending untouched; requests already sent are awaited 
 `bot.delivery.senders` for rows a dead process leaves in doubt. A database error while claiming
 is logged and the claim retried; the results of sends are kept in memory until they are written.
 
+The lease: other processes take a sender for dead when its heartbeat is `SENDER_STALE_SECONDS`
+old, and resend its claims. A process whose event loop or database stalled that long is not
+dead, though, and would send them too when it comes back. So the runtime renews a lease on
+every heartbeat that reaches the database (half the staleness limit, `renew_lease`); a claimed
+row whose request has not left when the lease runs out is not sent. It is put back to pending
+only if it is still this sender's claim, and nothing new is claimed until a heartbeat renews
+the lease. A stall thus costs at most the requests that were in flight when it began.
+
 Outcomes:
 - accepted: sent, with Telegram's message id;
 - 429: back to pending after `retry_after` (the limiter has halted the scope meanwhile), the
@@ -38,6 +46,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import time
 import warnings
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
@@ -85,6 +94,10 @@ async def _uncancellable(coro: Any) -> Any:
     except asyncio.CancelledError:
         await asyncio.wait({task})
         raise
+
+
+class LeaseExpired(Exception):
+    """The sender's lease ran out before a claimed row's request left (see the docstring)."""
 
 
 def _put_back(row: outbox.QueuedRow) -> dict[str, Any]:
@@ -196,6 +209,9 @@ class OutboxSender:
         self.stats = SenderStats()
         # This process's `Sender` row (bot.delivery.senders), recorded on every row it claims.
         self.sender_id: int | None = None
+        # Monotonic deadline for sending claims (None: no lease, a sender on its own).
+        self.lease: float | None = None
+        self._unsent: list[tuple[outbox.QueuedRow, int | None]] = []
         self._wake = asyncio.Event()
         self._room = asyncio.Event()
         self._tasks: dict[int, tuple[asyncio.Task[None], outbox.QueuedRow]] = {}
@@ -214,6 +230,13 @@ class OutboxSender:
     @property
     def in_flight(self) -> int:
         return len(self._tasks)
+
+    def renew_lease(self, until: float) -> None:
+        """Claims may be sent until `until` (time.monotonic)."""
+        self.lease = until
+
+    def leased(self) -> bool:
+        return self.lease is None or time.monotonic() < self.lease
 
     # ---------------------------------------------------------------------------- loop
 
@@ -293,6 +316,9 @@ class OutboxSender:
         self._wake.clear()
 
     async def _claim_and_start(self, room: int) -> int:
+        if not self.leased():
+            return 0  # possibly taken for dead: claim again once a heartbeat gets through
+        claimed_as = self.sender_id
         now = self.clock()
         async with self.write_lock, self.session_factory() as session, session.begin():
             await outbox.bookkeeping(session)
@@ -301,7 +327,7 @@ class OutboxSender:
             await outbox.defer(session, deferred)
             await outbox.cancel(session, dead, "the subscriber is not active")
             await corrections_done(session, [row for row in queued if row.id in set(dead)], now)
-            won = await outbox.claim(session, [row.id for row in picked], self.sender_id)
+            won = await outbox.claim(session, [row.id for row in picked], claimed_as)
         self.stats.cancelled += len(dead)
         rows = [row for row in picked if row.id in won]
         if not rows:
@@ -332,7 +358,9 @@ class OutboxSender:
                 )
                 continue
             self._busy_chats.add(row.chat_id)
-            task = asyncio.create_task(self._send(row, outgoing), name=f"outbox-{row.id}")
+            task = asyncio.create_task(
+                self._send(row, outgoing, claimed_as), name=f"outbox-{row.id}"
+            )
             self._tasks[row.id] = (task, row)
         return len(rows)
 
@@ -365,8 +393,12 @@ class OutboxSender:
 
     # ---------------------------------------------------------------------------- sends
 
-    async def _send(self, row: outbox.QueuedRow, outgoing: Outgoing) -> None:
+    async def _send(
+        self, row: outbox.QueuedRow, outgoing: Outgoing, claimed_as: int | None = None
+    ) -> None:
         def started() -> None:
+            if not self.leased():
+                raise LeaseExpired
             self._started.add(row.id)
 
         payload = self._payload(row, outgoing)
@@ -394,9 +426,10 @@ class OutboxSender:
             )
         except asyncio.CancelledError:
             if row.id not in self._started:
-                self._record(_Outcome(row, _put_back(row)))
-                self.stats.released += 1
+                self._give_back(row, claimed_as)
             raise
+        except LeaseExpired:
+            self._give_back(row, claimed_as)
         except Exception as exc:  # noqa: BLE001 - every failure is recorded on its row
             self._failed(row, exc)
         else:
@@ -467,6 +500,14 @@ class OutboxSender:
 
         return await self.limiter.process_request(call, (), {}, method, payload, limit)
 
+    def _give_back(self, row: outbox.QueuedRow, claimed_as: int | None) -> None:
+        """A claimed row whose request never left: pending again, if it is still our claim
+        (another process may have found this one stale and taken it over meanwhile)."""
+        self._unsent.append((row, claimed_as))
+        self._tasks.pop(row.id, None)
+        self.stats.released += 1
+        self._room.set()
+
     def _record(self, outcome: _Outcome) -> None:
         self._outcomes.append(outcome)
         self._tasks.pop(outcome.row.id, None)
@@ -478,7 +519,7 @@ class OutboxSender:
     async def _flush_loop(self) -> None:
         while True:
             await asyncio.sleep(self.flush_interval)
-            if self._outcomes:
+            if self._outcomes or self._unsent:
                 # Shielded: cancelling a write half-way can leave SQLite's lock held.
                 self._flushing = asyncio.ensure_future(self._flush())
                 try:
@@ -496,11 +537,13 @@ class OutboxSender:
 
     async def _flush(self) -> None:
         outcomes, self._outcomes = self._outcomes, []
-        if not outcomes:
+        unsent, self._unsent = self._unsent, []
+        if not outcomes and not unsent:
             return
         try:
             async with self.write_lock, self.session_factory() as session, session.begin():
                 await outbox.bookkeeping(session)
+                await outbox.release_unsent(session, [(r.id, by) for r, by in unsent])
                 await outbox.write_results(
                     session,
                     [{"id": o.row.id, **o.change} for o in outcomes]
@@ -517,11 +560,14 @@ class OutboxSender:
                         await move_chat(session, o.row.chat_id, o.migrate_to)
         except BaseException:
             self._outcomes[:0] = outcomes
+            self._unsent[:0] = unsent
             raise
         # A chat stays busy until its outcome is written: a 403 must deactivate the subscriber
         # before the next row for that chat can be claimed.
         for o in outcomes:
             self._busy_chats.discard(o.row.chat_id)
+        for row, _ in unsent:
+            self._busy_chats.discard(row.chat_id)
         self._room.set()  # those chats may have more queued
         if any(o.migrate_to is not None for o in outcomes):
             self.wake()

@@ -13,6 +13,12 @@ claimer is not alive:
   and all of them are put back at once (`recover_all_but`). After a `kill -9` and a restart
   the outbox resumes within a heartbeat instead of waiting for the claims to go stale.
 
+A process taken for dead that is not (its event loop or its database stalled past the limit,
+perhaps losing the owner lock meanwhile) must not send those claims as well: its sender sends
+claimed rows only under a lease renewed by each heartbeat that reaches the database while it
+still owns the outbox, and its next heartbeat, finding its row gone, registers it under a new id
+(`bot.delivery.sender`).
+
 What "in doubt" costs: a claimed row is either waiting for its turn in the limiter (never sent)
 or its request is in flight; only the latter can have reached Telegram. So a crash costs at most
 one duplicate per request in flight at that moment (`sender_concurrency`, about half a second
@@ -53,9 +59,10 @@ async def register(session: AsyncSession, *, now: dt.datetime | None = None) -> 
     return int(sender_id)
 
 
-async def beat(session: AsyncSession, sender_id: int, *, now: dt.datetime | None = None) -> None:
-    """Refresh the heartbeat. A row another process deleted (it found us stale, so our claims
-    were already put back) is written again under the same id."""
+async def beat(session: AsyncSession, sender_id: int, *, now: dt.datetime | None = None) -> bool:
+    """Refresh the heartbeat. False when the row is gone: another process found this sender
+    stale and put its claims back, so the caller registers again under a new id (claims made
+    under the old one are no longer its own)."""
     now = now or utcnow()
     result = await session.execute(
         update(Sender)
@@ -63,13 +70,7 @@ async def beat(session: AsyncSession, sender_id: int, *, now: dt.datetime | None
         .values(heartbeat_at=now)
         .execution_options(synchronize_session=False)
     )
-    if not result.rowcount:  # type: ignore[attr-defined]
-        host, pid = this_process()
-        await session.execute(
-            insert(Sender).values(
-                id=sender_id, host=host, pid=pid, started_at=now, heartbeat_at=now
-            )
-        )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def count_alive(session: AsyncSession, *, stale_after: dt.timedelta) -> int:

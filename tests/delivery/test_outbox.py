@@ -136,6 +136,41 @@ async def test_a_new_owner_resends_every_claim_another_sender_made(db: Database)
     assert statuses == {ids[0]: "pending", ids[1]: "pending", ids[2]: "sending"}
 
 
+async def test_a_claim_is_given_back_only_while_it_is_still_ours(db: Database) -> None:
+    ids = await _queue(db, 3)
+    async with db.session_factory() as s, s.begin():
+        stalled = await senders.register(s)
+        await outbox.claim(s, ids, stalled)
+    async with db.session_factory() as s, s.begin():  # another process took two over
+        taker = await senders.register(s)
+        await senders.recover_all_but(s, taker)
+        await outbox.claim(s, ids[:1], taker)
+    async with db.session_factory() as s, s.begin():
+        await outbox.claim(s, ids[2:], stalled)  # claimed again by the stalled one, later
+        # The stalled sender gives back what it never sent, under the id it claimed with.
+        await outbox.release_unsent(s, [(i, stalled) for i in ids])
+    async with db.session_factory() as s:
+        rows = {r.id: r for r in await s.scalars(select(Delivery))}
+    assert rows[ids[0]].status == "sending" and rows[ids[0]].claimed_by == taker
+    assert rows[ids[1]].status == "pending"  # put back by the taker: left as it is
+    # Claimed twice; the attempt given back is not counted.
+    assert rows[ids[2]].status == "pending" and rows[ids[2]].attempts == 1
+
+
+async def test_a_sender_taken_for_dead_learns_it_at_its_next_heartbeat(db: Database) -> None:
+    stale = dt.timedelta(seconds=15)
+    long_ago = utcnow() - dt.timedelta(seconds=60)
+    async with db.session_factory() as s, s.begin():
+        stalled = await senders.register(s, now=long_ago)
+        alive = await senders.register(s)
+    async with db.session_factory() as s, s.begin():
+        await senders.recover_dead(s, stale_after=stale)
+    async with db.session_factory() as s, s.begin():
+        assert await senders.beat(s, alive) is True
+        assert await senders.beat(s, stalled) is False  # its row is gone: register anew
+        assert await senders.count_alive(s, stale_after=stale) == 1
+
+
 async def test_outbox_command_shows_queued_sent_and_failed(
     db: Database, capsys: pytest.CaptureFixture[str]
 ) -> None:

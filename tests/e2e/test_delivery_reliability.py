@@ -6,14 +6,19 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import gc
+import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import column, func, select, table
+from sqlalchemy import column, func, select, table, update
+from sqlalchemy.pool import NullPool
 
 from bot.delivery import notify_published, outbox, senders
+from bot.delivery.ownership import OwnerLock
 from bot.delivery.runtime import DeliveryRuntime
 from bot.publishing import publish
+from storage.db import create_engine, create_session_factory
 from storage.models import Delivery, Subscriber
 from tests.delivery import factory
 from tests.delivery.factory import ItemSpec, eventually
@@ -307,3 +312,77 @@ async def test_postgres_connections_cut_mid_send_are_recovered(running_bot: Runn
         )
     assert min(got.values()) == 1 and sum(n - 1 for n in got.values()) <= (resent or 0)
     assert runtime_of(bot).sending  # it took the lock back and sends again
+
+
+def _take_over_from_another_process(url: str, after: float) -> list[int]:
+    """Another process, while this one is stalled: the stalled owner's connections drop (its
+    owner lock with them), it takes the lock, puts the stalled sender's claims back, sends them
+    (here: marks them sent) and stops. Returns the chats it sent to. Its own engine and event
+    loop, in a thread."""
+
+    async def main() -> list[int]:
+        engine = create_engine(url, poolclass=NullPool)
+        lock = OwnerLock(engine, url)
+        try:
+            await asyncio.sleep(after)
+            async with engine.connect() as conn:
+                await conn.scalar(
+                    select(func.count(func.pg_terminate_backend(ACTIVITY.c.pid))).where(
+                        ACTIVITY.c.datname == func.current_database(),
+                        ACTIVITY.c.pid != func.pg_backend_pid(),
+                    )
+                )
+            assert await lock.try_acquire()
+            async with create_session_factory(engine)() as s, s.begin():
+                other = await senders.register(s)
+                await senders.recover_all_but(s, other)
+                taken = (
+                    await s.execute(
+                        update(Delivery)
+                        .where(Delivery.status == "pending", Delivery.last_error.is_not(None))
+                        .values(status="sent", claimed_by=other, last_error=None)
+                        .returning(Delivery.chat_id)
+                    )
+                ).scalars()
+                chats = list(taken)
+                await senders.retire(s, other)
+            return chats
+        finally:
+            await lock.release()
+            await engine.dispose()
+
+    return asyncio.run(main())
+
+
+@pytest.mark.bot(
+    db="postgres", send_rate_limit=20, sender_heartbeat_seconds=0.2, sender_stale_seconds=1
+)
+@pytest.mark.emulator(rate_limits=True, rate_limit=20, paid_rate_limit=20, latency_ms=30)
+async def test_a_stalled_sender_does_not_send_claims_another_process_took_over(
+    running_bot: RunningBot,
+) -> None:
+    """A process whose event loop stalls (a blocking call, a starved CPU) past
+    SENDER_STALE_SECONDS may find, when it comes back, that another process took the outbox
+    over and resent its claims. Its lease ran out during the stall: it must not send them too,
+    nor write over them; only requests already in flight at the stall can arrive twice."""
+    bot = running_bot
+    users = await subscribers(bot, 60)
+    await publish_items(bot, 1)
+    await bot.emulator.wait_until(lambda: bot.emulator.counters.sends >= 10, 10, "10 sends")
+    sender = runtime_of(bot).sender
+    # Requests that may have left already: in flight, or answered but not yet written down.
+    in_flight = len(sender._started) + len(sender._outcomes)  # noqa: SLF001
+
+    with ThreadPoolExecutor(1) as pool:
+        other = pool.submit(_take_over_from_another_process, bot.db.url, 1.2)
+        time.sleep(2.0)  # noqa: ASYNC251 - the stall under test: the whole event loop stops
+        taken = other.result()
+    assert len(taken) > in_flight + 2, "the other process took claims that had not left"
+
+    counts = await settled(bot)
+
+    assert counts == Counter({"sent": 60})
+    got = copies(bot, users)
+    assert sum(got[chat] for chat in taken) <= in_flight
+    assert all(got[u] == 1 for u in users if u not in taken)
+    assert bot.emulator.counters.too_many_requests == 0
