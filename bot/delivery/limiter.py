@@ -409,6 +409,23 @@ class FloodLimiter(BaseRateLimiter[RateLimitArgs]):
     def global_halt_in(self) -> float:
         return max(0.0, self._global_halt())
 
+    def note_group_sends(self, chat_id: int, ages: list[float]) -> None:
+        """Messages the bot sent to group `chat_id` `ages` seconds ago, as the outbox recorded
+        them (a new owner takes the sending over mid-minute): they count towards the group's
+        20 a minute. The record includes this process's own earlier sends, so it replaces
+        what this limiter remembers unless that is more."""
+        if chat_id >= 0 or not ages:
+            return
+        state = self._chat(chat_id)
+        assert state.recent is not None
+        now = self.clock()
+        period = self.limits.group_period + self.limits.guard
+        recorded = sorted(now - age for age in ages if 0 <= age < period)
+        self._chat_delay(state, now, consume=False)  # drops what has expired
+        if len(recorded) > len(state.recent):
+            state.recent.clear()
+            state.recent.extend(recorded)
+
     def hold(self, seconds: float) -> None:
         """Send nothing for `seconds` (a new owner lets the last second of the process it
         replaces run out: Telegram counts the bot's sends, not this process's)."""

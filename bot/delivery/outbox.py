@@ -332,6 +332,26 @@ async def write_results(session: AsyncSession, changes: Sequence[dict[str, Any]]
         await session.execute(update(Delivery), rows)
 
 
+async def recent_group_sends(
+    session: AsyncSession, now: dt.datetime, *, within: float = 61.0
+) -> dict[int, list[float]]:
+    """Group and channel chat id -> ages in seconds of the messages sent to it (new ones and
+    edits) within the last `within` seconds, by any process."""
+    rows = await session.execute(
+        select(Delivery.chat_id, Delivery.sent_at).where(
+            Delivery.sent_at >= now - dt.timedelta(seconds=within),
+            Delivery.chat_id < 0,
+            Delivery.status == DeliveryStatus.SENT,
+        )
+    )
+    ages: dict[int, list[float]] = {}
+    for chat_id, sent_at in rows:
+        if sent_at.tzinfo is None:
+            sent_at = sent_at.replace(tzinfo=dt.UTC)
+        ages.setdefault(chat_id, []).append((now - sent_at).total_seconds())
+    return ages
+
+
 async def release_unsent(session: AsyncSession, claims: Sequence[tuple[int, int | None]]) -> None:
     """Claims (row id, the sender id that made them) whose request never left: pending again,
     the attempt not counted, but only rows still `sending` under that claim (another process

@@ -32,7 +32,7 @@ from telegram.ext import Application, ApplicationBuilder
 
 from bot import lexicon
 from bot.corrections.retention import RetentionPruner
-from bot.delivery import budget, senders
+from bot.delivery import budget, outbox, senders
 from bot.delivery.fanout import FanoutPoller
 from bot.delivery.http import AiohttpRequest
 from bot.delivery.limiter import FloodLimiter, Limits
@@ -250,6 +250,11 @@ class DeliveryRuntime:
             await self.sender.flush()
             async with self.write_lock, self.session_factory() as session, session.begin():
                 recovered = await senders.recover_all_but(session, None)
+                # What the last owner sent to each group in the last minute still counts
+                # towards the group's 20 a minute.
+                groups = await outbox.recent_group_sends(session, self.services.clock())
+            for chat_id, ages in groups.items():
+                self.limiter.note_group_sends(chat_id, ages)
             if recovered:
                 log.warning("outbox: %d rows were in doubt after a stop; resending them", recovered)
             log.info("this process sends the outbox, runs the daily summaries and polls feeds")

@@ -212,6 +212,7 @@ class OutboxSender:
         # Monotonic deadline for sending claims (None: no lease, a sender on its own).
         self.lease: float | None = None
         self._unsent: list[tuple[outbox.QueuedRow, int | None]] = []
+        self._writing: list[_Outcome] = []  # outcomes of the write under way
         self._wake = asyncio.Event()
         self._room = asyncio.Event()
         self._tasks: dict[int, tuple[asyncio.Task[None], outbox.QueuedRow]] = {}
@@ -230,6 +231,12 @@ class OutboxSender:
     @property
     def in_flight(self) -> int:
         return len(self._tasks)
+
+    @property
+    def unrecorded(self) -> int:
+        """Requests that may have reached Telegram with their result not yet written: what a
+        crash or a takeover now could send twice."""
+        return len(self._started) + len(self._outcomes) + len(self._writing)
 
     def renew_lease(self, until: float) -> None:
         """Claims may be sent until `until` (time.monotonic)."""
@@ -540,6 +547,7 @@ class OutboxSender:
         unsent, self._unsent = self._unsent, []
         if not outcomes and not unsent:
             return
+        self._writing = outcomes
         try:
             async with self.write_lock, self.session_factory() as session, session.begin():
                 await outbox.bookkeeping(session)
@@ -562,6 +570,8 @@ class OutboxSender:
             self._outcomes[:0] = outcomes
             self._unsent[:0] = unsent
             raise
+        finally:
+            self._writing = []
         # A chat stays busy until its outcome is written: a 403 must deactivate the subscriber
         # before the next row for that chat can be claimed.
         for o in outcomes:

@@ -98,6 +98,24 @@ async def test_a_group_gets_at_most_its_quota_per_period() -> None:
     assert times[4] - times[0] < 0.05  # the quota goes at once
 
 
+async def test_a_groups_sends_by_another_process_count_towards_its_quota() -> None:
+    """A new owner learns what the last one sent to each group in the last period."""
+    limiter = FloodLimiter(Limits(per_second=1000, group_per_minute=5, group_period=1.0))
+    recorder = Recorder()
+    limiter.note_group_sends(-100, [0.6, 0.5, 0.4, 0.3])  # four of five used, elsewhere
+    limiter.note_group_sends(-200, [5.0, 9.0])  # older than the period: no longer counted
+    started = time.monotonic()
+
+    await asyncio.gather(
+        send(limiter, recorder, -200), *(send(limiter, recorder, -100) for _ in range(3))
+    )
+
+    times = recorder.times(-100)
+    assert times[0] - started < 0.05  # the fifth of the period goes at once
+    assert times[1] - started >= 0.35  # the next waits for the oldest of the four to expire
+    assert recorder.times(-200)[0] - started < 0.05
+
+
 async def test_edits_use_the_chat_budget_but_not_the_overall_one() -> None:
     limiter = FloodLimiter(Limits(per_second=2, private_interval=0.2))
     recorder = Recorder()
