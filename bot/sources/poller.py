@@ -1,7 +1,8 @@
 """Polling the sources: each active source when it is due, conditionally (ETag/Last-Modified),
 with back-off after errors. New posts become drafts (or publications, for sources that publish
-without review); editors hear about each one, and about a source that starts failing once and
-once more when it recovers.
+without review); editors hear about each one, and about a source that fails `FAILING_AFTER` polls
+in a row once (a single timeout or a 502 during the site's deploy is not news) and once more
+when it recovers.
 
 `poll_due` does one round and returns what editors should hear; `run` repeats it. Time comes
 from the clock passed in, so tests drive polls without waiting. Only the process that owns the
@@ -33,6 +34,8 @@ from storage.models import Source, SourceStatus
 
 log = logging.getLogger(__name__)
 
+# Consecutive failed polls before editors hear that a source is failing.
+FAILING_AFTER = 3
 # Failed polls wait interval × 2^(failures-1), at most this long (or the interval, if longer).
 MAX_BACKOFF = dt.timedelta(hours=6)
 # A feed that suddenly lists many unseen posts (a changed id scheme) is taken in a few at a time.
@@ -229,7 +232,7 @@ class SourcePoller:
             every = dt.timedelta(seconds=service.interval(row, self.settings))
             backoff = min(every * 2 ** min(row.failures - 1, 16), max(MAX_BACKOFF, every))
             row.next_poll_at = now + backoff
-            if not row.failure_reported:
+            if not row.failure_reported and row.failures >= FAILING_AFTER:
                 row.failure_reported = True
                 result.events.append(
                     Event("failing", row.id, row.title or row.url, error=result.error)

@@ -13,6 +13,7 @@ import pytest
 from bot.cli import _parser
 from bot.config import Settings
 from bot.sources.command import run_source
+from bot.sources.poller import FAILING_AFTER
 from tests.db_fixtures import Database
 from tests.sources.site import NEW_DIGEST, OLD_ARTICLE, OLD_DIGEST, FeedSite, running_site
 
@@ -59,7 +60,12 @@ async def test_the_cli_follows_a_feed_polls_it_and_lists_what_each_source_did(
     code, out, _ = await run(db, "poll", "s1")
     assert code == 2 and "s1: failed:" in out and "HTTP 500" in out
     code, out, _ = await run(db, "list")
-    assert "failing" in out and "last error: 2026-03-21 08:00 UTC —" in out and "500" in out
+    assert "last error: 2026-03-21 08:00 UTC —" in out and "500" in out
+    assert "failing" not in out  # one failed poll is a blip, not yet a failing source
+    for _ in range(FAILING_AFTER - 1):
+        await run(db, "poll", "s1")
+    code, out, _ = await run(db, "list")
+    assert "failing" in out
 
 
 async def test_the_cli_pauses_resumes_and_removes_and_refuses_what_it_cannot_follow(

@@ -19,7 +19,7 @@ from bot.editorial.refs import ContentRef
 from bot.ingest.fetch import fetch
 from bot.sources import service
 from bot.sources.errors import SourceError
-from bot.sources.poller import Event, SourcePoller
+from bot.sources.poller import FAILING_AFTER, Event, SourcePoller
 from storage.models import (
     ContentStatus,
     DailyReport,
@@ -198,7 +198,7 @@ async def test_a_failing_source_is_reported_once_backs_off_and_its_recovery_once
     await _add(db, site.url("/rss.xml"), clock)
     site.broken = True
     waits = []
-    for _ in range(4):
+    for attempt in range(1, 5):
         async with db.session_factory() as session:
             due = (await session.scalars(select(Source.next_poll_at))).one()
         assert due is not None
@@ -206,6 +206,8 @@ async def test_a_failing_source_is_reported_once_backs_off_and_its_recovery_once
         clock.now = due
         (result,) = await poller.poll_due()
         assert result.error is not None and result.error.code == "fetch"
+        # A blip is not news: editors hear of it from the FAILING_AFTER-th failure in a row.
+        assert told.kinds() == ([] if attempt < FAILING_AFTER else ["failing"])
     assert told.kinds() == ["failing"]
     assert "500" in (told.events[0].error.detail if told.events[0].error else "")
     # Back-off: each failed poll waits twice as long as the one before.
