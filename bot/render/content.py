@@ -533,19 +533,26 @@ def full_summary(piece: Entry | ReportItem, *, language: str, content_language: 
 # --- daily summary ----------------------------------------------------------------------
 
 
+SUMMARY_LINE_CHARS = 160  # the one-line summary under each title of a daily summary
+
+
 def summary_line(row: Entry | ReportItem, *, language: str, content_language: str) -> str:
-    """One line (or two) of a daily summary for an entry or item (HTML)."""
+    """An entry or item in a daily summary (HTML): its title (linked), and under it a
+    one-line summary in the reader's content language, as editions show them."""
+    gist: str | None
     if isinstance(row, ReportItem):
         en = row.headline
         zh = row.title_zh
         url = row.url
         who = ""
+        gist = next(iter(item_summaries(row, content_language)), None)
     else:
-        en = row.title or clip(row.summary, 160)
+        en = row.title or clip(row.summary, SUMMARY_LINE_CHARS)
         zh = row.title_zh
         url = row.url
         names = [commentator_name(c, content_language) for c in row.commentators]
         who = f"<b>{esc(clip(' & '.join(names), 120))}</b>: " if names else ""
+        gist = row.summary if row.title else None  # untitled: the summary is the title
     parts = []
     if content_language != "zh" or not zh:
         parts.append(esc(clip(en, 300)))
@@ -554,7 +561,10 @@ def summary_line(row: Entry | ReportItem, *, language: str, content_language: st
     text = " / ".join(parts)
     if url and url.startswith(("http://", "https://")) and len(url) <= 2000:
         text = f'<a href="{esc_attr(url)}">{text}</a>'
-    return f"• {who}{text}"
+    line = f"• {who}{text}"
+    if gist and gist.strip():
+        line += "\n  " + _one_line(gist.strip(), SUMMARY_LINE_CHARS)
+    return line
 
 
 def render_summary(

@@ -331,3 +331,45 @@ async def test_a_summary_due_during_a_long_write_transaction_goes_out_and_replie
         assert ticker.ticks == ticks + 1
     finally:
         await other.dispose()
+
+
+@pytest.mark.bot(clock=MovableClock(at(2025, 11, 20, 1, 0)))
+async def test_each_line_of_a_summary_has_its_one_line_summary_in_the_readers_language(
+    running_bot: RunningBot,
+) -> None:
+    bot = running_bot
+    bot.user(SHANGHAI)
+    bot.user(LONDON)
+    async with bot.session_factory() as s, s.begin():
+        for chat, language in ((SHANGHAI, "zh"), (LONDON, "en")):
+            await factory.subscriber(
+                s,
+                chat,
+                follows=["japan"],
+                mode="daily",
+                content_language=language,
+                next_summary_at=at(2025, 11, 21, 0, 0),
+                last_summary_at=at(2025, 11, 20, 0, 0),
+            )
+    await publish_at(
+        bot,
+        at(2025, 11, 20, 3, 0),
+        [
+            ItemSpec(
+                "Tokyo hosts trade talks",
+                title_zh="东京主办贸易谈判",
+                summary_zh="双方同意下月继续就关税问题进行磋商。",
+                summary_en="Both sides agreed to keep talking about tariffs next month.",
+                regions=["japan"],
+            )
+        ],
+    )
+
+    assert await summaries_at(bot, at(2025, 11, 21, 0, 0)) == 2
+    [zh] = await bot.emulator.wait_for_messages(SHANGHAI)
+    [en] = await bot.emulator.wait_for_messages(LONDON)
+    assert "东京主办贸易谈判" in (zh.text or "") and "继续就关税问题" in (zh.text or "")
+    assert "Both sides agreed" not in (zh.text or "")
+    assert "Tokyo hosts trade talks" in (en.text or "")
+    assert "Both sides agreed to keep talking" in (en.text or "")
+    assert "关税" not in (en.text or "")
