@@ -496,6 +496,7 @@ async def audit_command(scope: Scope) -> None:
 
 
 async def _audit(scope: Scope, number: int) -> Rendered:
+    await scope.services.known_users.flush()  # names of users who just wrote
     async with scope.unit() as session:
         zone = await _zone(scope, session)
         page = await audit_view.page(session, number)
@@ -536,6 +537,8 @@ async def editor_command(scope: Scope) -> None:
     parts = scope.args.split()
     action = parts[0].casefold() if parts else "list"
     settings = scope.services.settings
+    # Editors are listed, and added by @name, as users last seen: that includes the last second.
+    await scope.services.known_users.flush()
     if action == "help":
         async with scope.unit() as session:
             role = await role_of(session, settings, scope.user)
@@ -559,7 +562,6 @@ async def editor_command(scope: Scope) -> None:
     except BadEditorName:
         await scope.reply(render.plain(scope.language, "editor.editors.bad_name", text=parts[1]))
         return
-    await scope.services.known_users.flush()  # a user who just wrote is known by @name
     async with scope.unit() as session:
         if action == "add":
             result = await add_editor(session, settings, target, actor_id=_actor(scope), role=role)
