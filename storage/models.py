@@ -416,7 +416,11 @@ class Delivery(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(index=True)
 
-    __table_args__ = (Index("ix_deliveries_queue", "status", "priority", "id"),)
+    __table_args__ = (
+        Index("ix_deliveries_queue", "status", "priority", "id"),
+        # The messages of a publication (corrections, retractions, readers).
+        Index("ix_deliveries_content", "content_type", "content_id", "id"),
+    )
 
 
 class Correction(Base):
@@ -436,6 +440,14 @@ class Correction(Base):
     pruned: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     reported_at: Mapped[dt.datetime | None]
+    # What it corrects: [["item" | "entry" | "digest", id], ...].
+    pieces: Mapped[list[Any] | None]
+    # The delivered messages still to look through: scan_from < Delivery.id <= scan_to (the
+    # newest row when the correction was made: later ones render the content as it is now).
+    scan_from: Mapped[int] = mapped_column(default=0, server_default="0")
+    scan_to: Mapped[int | None]
+    # Every message to correct has its outbox row (`bot.corrections.planner`).
+    planned_at: Mapped[dt.datetime | None]
 
 
 class PrunedDelivery(Base):

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, false, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.delivery.looplag import TimeSlice
 from bot.delivery.outbox import insert_for
 from storage.models import (
     Correction,
@@ -27,6 +28,11 @@ from storage.models import (
 )
 
 KIND = "correct"
+# Candidate messages looked at in the editor's own transaction, then per background step: a
+# correction of what a few thousand chats got is queued at once; a larger one goes on in the
+# owner process (`bot.corrections.planner`) instead of stalling the editor's reply.
+FIRST_CHUNK = 2_000
+CHUNK = 2_000
 # After alerts (10), ahead of digests and summaries: a reader may be reading the message now.
 PRIORITY = 12
 # Which pieces of a publication a channel post shows, by the publication's kind.
@@ -44,20 +50,39 @@ def correction_of(reason: str | None) -> int | None:
     return None
 
 
-async def delivered(session: AsyncSession, pieces: Sequence[tuple[str, int]]) -> list[Any]:
-    """Sent messages that show one of `pieces` (("item" | "entry" | "digest", id)) and can
-    still be corrected: (id, chat_id, thread_id, subscriber_id, telegram_message_id)."""
+async def _publications(
+    session: AsyncSession, pieces: Sequence[tuple[str, int]]
+) -> tuple[set[int], set[int], set[int], set[int], set[int]]:
+    """(items, entries, whole digests, reports, digests) behind `pieces`."""
     items = {i for t, i in pieces if t == "item"}
     entries = {i for t, i in pieces if t == "entry"}
     whole_digests = {i for t, i in pieces if t == "digest"}
     reports = set(
         await session.scalars(select(ReportItem.report_id).where(ReportItem.id.in_(items)))
     )
-    digests = whole_digests | set(
-        await session.scalars(
+    digests = whole_digests | {
+        digest_id
+        for digest_id in await session.scalars(
             select(Entry.digest_id).where(Entry.id.in_(entries), Entry.digest_id.is_not(None))
         )
-    )
+        if digest_id is not None
+    }
+    return items, entries, whole_digests, reports, digests
+
+
+async def delivered(
+    session: AsyncSession,
+    pieces: Sequence[tuple[str, int]],
+    *,
+    after: int = 0,
+    upto: int | None = None,
+    limit: int | None = None,
+) -> tuple[list[Any], int | None]:
+    """Sent messages that show one of `pieces` (("item" | "entry" | "digest", id)) and can
+    still be corrected, among rows `after` < id <= `upto`, looking at `limit` candidates at
+    most: (rows of (id, chat_id, thread_id, subscriber_id, telegram_message_id, ...), the
+    last id looked at, or None when no candidate was left)."""
+    items, entries, whole_digests, reports, digests = await _publications(session, pieces)
     publications = (
         [("report", i) for i in reports]
         + [("digest", i) for i in digests]
@@ -72,7 +97,7 @@ async def delivered(session: AsyncSession, pieces: Sequence[tuple[str, int]]) ->
             *(and_(SummaryItem.content_type == t, SummaryItem.content_id == i) for t, i in pieces),
         )
     )
-    rows = await session.execute(
+    query = (
         select(
             Delivery.id,
             Delivery.chat_id,
@@ -84,6 +109,7 @@ async def delivered(session: AsyncSession, pieces: Sequence[tuple[str, int]]) ->
             Delivery.edition,
         )
         .where(
+            Delivery.id > after,
             Delivery.status == DeliveryStatus.SENT,
             Delivery.telegram_message_id.is_not(None),
             or_(
@@ -97,9 +123,16 @@ async def delivered(session: AsyncSession, pieces: Sequence[tuple[str, int]]) ->
         )
         .order_by(Delivery.id)
     )
+    if upto is not None:
+        query = query.where(Delivery.id <= upto)
+    if limit is not None:
+        query = query.limit(limit)
+    candidates = (await session.execute(query)).all()
     wanted = set(pieces)
     out = []
-    for row in rows:
+    timeslice = TimeSlice()
+    for row in candidates:
+        await timeslice.tick()
         edition = row.edition or {}
         if row.content_type in ("report", "digest") and edition.get("items"):
             kind = _PIECE_OF[row.content_type]
@@ -116,7 +149,9 @@ async def delivered(session: AsyncSession, pieces: Sequence[tuple[str, int]]) ->
             ):
                 continue
         out.append(row)
-    return out
+    exhausted = limit is None or len(candidates) < limit
+    last = None if exhausted else candidates[-1].id
+    return out, last
 
 
 async def pruned(session: AsyncSession, pieces: Sequence[tuple[str, int]]) -> int:
@@ -145,9 +180,12 @@ async def correct(
     editor_chat_id: int | None,
     language: str,
     now: dt.datetime | None = None,
+    chunk: int | None = None,
 ) -> Correction:
-    """Queue the correction of every delivered message showing `pieces`; `queued` on the
-    returned row says how many messages will be updated, `pruned` how many no longer can."""
+    """Record the correction of every delivered message showing `pieces` and queue the first
+    `chunk` candidates' worth; the owner process queues the rest (`bot.corrections.planner`).
+    On the returned row `queued` says how many messages will be updated so far, `planned_at`
+    whether that is all, and `pruned` how many no longer can be."""
     now = now or utcnow()
     correction = Correction(
         action=action,
@@ -157,23 +195,65 @@ async def correct(
         queued=0,
         pruned=await pruned(session, pieces),
         created_at=now,
+        pieces=[[t, i] for t, i in pieces],
+        scan_from=0,
+        scan_to=int(await session.scalar(select(func.max(Delivery.id))) or 0),
     )
     session.add(correction)
     await session.flush()
-    targets = await delivered(session, pieces)
+    await plan_chunk(session, correction, now, chunk=chunk or FIRST_CHUNK)
+    if correction.planned_at is not None and not correction.queued:
+        # Nothing to wait for: the reply to the editor is the whole report.
+        correction.reported_at = now
+    return correction
+
+
+async def plan_chunk(
+    session: AsyncSession, correction: Correction, now: dt.datetime, *, chunk: int | None = None
+) -> None:
+    """Queue the corrections of the next `chunk` candidate messages of `correction`; set its
+    `planned_at` when none is left."""
+    pieces = [(str(t), int(i)) for t, i in correction.pieces or []]
+    if session.bind.dialect.name == "postgresql":
+        # The lookups below run again and again with other ids on a connection's prepared
+        # statements; a generic plan cannot see how few rows the ids select and scanned the
+        # table (150 ms a lookup at 100k deliveries). Plan each for its own ids.
+        await session.execute(select(func.set_config("plan_cache_mode", "force_custom_plan", True)))
+    targets, last = await delivered(
+        session, pieces, after=correction.scan_from, upto=correction.scan_to, limit=chunk or CHUNK
+    )
+    await _queue(session, correction, targets, now)
+    if last is None:
+        correction.scan_from = correction.scan_to or correction.scan_from
+        correction.planned_at = now
+    else:
+        correction.scan_from = last
+    await session.flush()
+
+
+async def _queue(
+    session: AsyncSession, correction: Correction, targets: Sequence[Any], now: dt.datetime
+) -> None:
+    """One "correct" row per target message; a message with a correction still waiting has
+    that row taken over instead (it renders the latest content when it goes)."""
+    if not targets:
+        return
     reason = reason_of(correction.id)
-    # Corrections still waiting to go (few: they go out within seconds) that this one takes
-    # over; read without a list of every target, which may be a whole audience.
-    shown = {t.id for t in targets}
-    waiting = {
-        row_id
-        for row_id in await session.scalars(
-            select(Delivery.content_id).where(
-                Delivery.kind == KIND, Delivery.status == DeliveryStatus.PENDING
+    shown = sorted(t.id for t in targets)
+    waiting: set[int] = set()
+    for start in range(0, len(shown), 1000):
+        waiting.update(
+            row_id
+            for row_id in await session.scalars(
+                select(Delivery.content_id).where(
+                    Delivery.content_type == KIND,  # the index on (content_type, content_id)
+                    Delivery.content_id.in_(shown[start : start + 1000]),
+                    Delivery.kind == KIND,
+                    Delivery.status == DeliveryStatus.PENDING,
+                )
             )
+            if row_id is not None
         )
-        if row_id is not None and row_id in shown
-    }
     taken = sorted(waiting)
     for start in range(0, len(taken), 1000):
         await session.execute(
@@ -208,15 +288,12 @@ async def correct(
         for target in targets
         if target.id not in waiting
     ]
-    # One executemany per thousand messages rather than a round trip each.
+    # One executemany per thousand messages rather than a round trip each; the table, not
+    # the entity (the ORM's bulk-insert bookkeeping costs more than the insert itself).
+    table = Delivery.__table__
     for start in range(0, len(rows), 1000):
         await session.execute(
-            insert_for(session)(Delivery).on_conflict_do_nothing(index_elements=["dedup_key"]),
+            insert_for(session)(table).on_conflict_do_nothing(index_elements=["dedup_key"]),
             rows[start : start + 1000],
         )
-    correction.queued = len(targets)
-    if not targets:
-        # Nothing to wait for: the reply to the editor is the whole report.
-        correction.reported_at = now
-    await session.flush()
-    return correction
+    correction.queued += len(targets)

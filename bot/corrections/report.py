@@ -32,7 +32,11 @@ async def finish(session: AsyncSession, correction_ids: Iterable[int], now: dt.d
         return 0
     reported = 0
     for correction in await session.scalars(
-        select(Correction).where(Correction.id.in_(ids), Correction.reported_at.is_(None))
+        select(Correction).where(
+            Correction.id.in_(ids),
+            Correction.reported_at.is_(None),
+            Correction.planned_at.is_not(None),  # more messages may still be queued
+        )
     ):
         counts = dict(
             (

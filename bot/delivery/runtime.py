@@ -31,6 +31,7 @@ from typing import Any
 from telegram.ext import Application, ApplicationBuilder
 
 from bot import lexicon
+from bot.corrections.planner import CorrectionPlanner
 from bot.corrections.retention import RetentionPruner
 from bot.delivery import budget, outbox, senders
 from bot.delivery.fanout import FanoutPoller
@@ -128,6 +129,13 @@ class DeliveryRuntime:
             write_lock=write_lock,
         )
         self.pruner_task: asyncio.Task[None] | None = None
+        self.corrections = CorrectionPlanner(
+            services.session_factory,
+            services.clock,
+            on_queued=self.sender.wake,
+            write_lock=write_lock,
+        )
+        self.corrections_task: asyncio.Task[None] | None = None
         self.owner = OwnerLock(services.engine, settings.database_url)
         self.write_lock = write_lock or contextlib.nullcontext()
         self.heartbeat = settings.sender_heartbeat_seconds
@@ -149,6 +157,7 @@ class DeliveryRuntime:
 
     def wake(self) -> None:
         self.fanout.wake()
+        self.corrections.wake()
         self.sender.wake()
 
     def _queued(self) -> None:
@@ -262,6 +271,9 @@ class DeliveryRuntime:
             self.services.extras["summaries"] = self.summaries
             # Off the hot path: its own task, short transactions, once an hour.
             self.pruner_task = asyncio.create_task(self.pruner.run(), name="delivery-retention")
+            self.corrections_task = asyncio.create_task(
+                self.corrections.run(), name="corrections-planner"
+            )
             sources.start(self.application, self.services)
             self._taken_over = True
             # The sender this one replaces (killed a moment ago, or standing down) may have
@@ -281,11 +293,12 @@ class DeliveryRuntime:
                 with contextlib.suppress(asyncio.CancelledError):
                     await self.summaries_task
             self.summaries_task = None
-            if self.pruner_task is not None:
-                self.pruner_task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await self.pruner_task
-            self.pruner_task = None
+            for task in (self.pruner_task, self.corrections_task):
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
+            self.pruner_task = self.corrections_task = None
             self.services.extras.pop("summaries", None)
             await sources.stop(self.services)
         self._taken_over = False

@@ -83,6 +83,7 @@ class EditResult:
     new: str
     corrected: int = 0  # delivered messages queued to be edited
     uncorrectable: int = 0  # delivered messages whose records were pruned
+    correcting_more: bool = False  # more delivered messages are being looked up
 
 
 def parse_field(word: str) -> EditField:
@@ -219,6 +220,7 @@ async def edit(
         new = value
     await session.flush()
     corrected = uncorrectable = 0
+    more = False
     if content.status == ContentStatus.PUBLISHED:
         if isinstance(content, Entry):
             await reindex(session, entry_ids=[content.id])
@@ -233,10 +235,11 @@ async def edit(
             language=language,
         )
         corrected, uncorrectable = correction.queued, correction.pruned
+        more = correction.planned_at is None
     await audit.record(
         session, actor_id, f"edit.{field.value}", str(ref), {"old": old[:500], "new": new[:500]}
     )
-    return EditResult(ref, field, old, new, corrected, uncorrectable)
+    return EditResult(ref, field, old, new, corrected, uncorrectable, more)
 
 
 async def _set_commentators(

@@ -67,6 +67,7 @@ class RetractResult:
     summaries_cancelled: int = 0  # queued daily summaries that listed nothing else
     corrected: int = 0  # delivered messages queued to be re-rendered, edited or deleted
     uncorrectable: int = 0  # delivered messages whose records were pruned
+    correcting_more: bool = False  # more delivered messages are being looked up
 
 
 async def retract(
@@ -126,6 +127,7 @@ async def retract(
         summaries_cancelled=withdrawn.cancelled,
         corrected=correction.queued,
         uncorrectable=correction.pruned,
+        correcting_more=correction.planned_at is None,
     )
 
 

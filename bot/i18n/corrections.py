@@ -7,6 +7,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Messages already delivered that show it: {count} will be updated.",
         "zh": "已送达且包含此内容的消息：{count} 条将被更新。",
     },
+    "corrections.queued_more": {
+        "en": "Messages already delivered that show it: {count} will be updated so far, and "
+        "the rest are being looked up. I will tell you when they are all done.",
+        "zh": "已送达且包含此内容的消息：目前 {count} 条将被更新，其余的正在查找。"
+        "全部完成后我会告诉您。",
+    },
     "corrections.none": {
         "en": "No delivered message shows it.",
         "zh": "没有已送达的消息包含此内容。",

@@ -19,13 +19,15 @@ def correction_report(correction: Correction, *, updated: int, missed: int) -> s
     )
 
 
-def correction_queued(language: str, *, queued: int, pruned: int) -> str:
-    """The line added to the reply to /edit or /retract."""
-    lines = [
-        t(language, "corrections.queued", count=queued)
-        if queued
-        else t(language, "corrections.none")
-    ]
+def correction_queued(language: str, *, queued: int, pruned: int, more: bool = False) -> str:
+    """The line added to the reply to /edit or /retract; `more`: messages are still being
+    looked through (a large audience), the report follows when all are done."""
+    if more:
+        lines = [t(language, "corrections.queued_more", count=queued)]
+    elif queued:
+        lines = [t(language, "corrections.queued", count=queued)]
+    else:
+        lines = [t(language, "corrections.none")]
     if pruned:
         lines.append(t(language, "corrections.too_old", count=pruned))
     return "\n".join(lines)

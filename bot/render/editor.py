@@ -385,9 +385,14 @@ def edit_done(language: str, result: EditResult) -> str:
         old=esc(clip(result.old, 300)) or nothing,
         new=esc(clip(result.new, 300)) or nothing,
     )
-    if not (result.corrected or result.uncorrectable):
+    if not (result.corrected or result.uncorrectable or result.correcting_more):
         return done
-    corrected = correction_queued(language, queued=result.corrected, pruned=result.uncorrectable)
+    corrected = correction_queued(
+        language,
+        queued=result.corrected,
+        pruned=result.uncorrectable,
+        more=result.correcting_more,
+    )
     return f"{done}\n{corrected}"
 
 
@@ -435,9 +440,14 @@ def retracted(language: str, result: RetractResult) -> Rendered:
         lines.append(t(language, "editor.retract.nobody"))
     if result.cancelled:
         lines.append(t(language, "editor.retract.cancelled", count=result.cancelled))
-    if result.corrected or result.uncorrectable:
+    if result.corrected or result.uncorrectable or result.correcting_more:
         lines.append(
-            correction_queued(language, queued=result.corrected, pruned=result.uncorrectable)
+            correction_queued(
+                language,
+                queued=result.corrected,
+                pruned=result.uncorrectable,
+                more=result.correcting_more,
+            )
         )
     if summaries := result.summaries_rewritten + result.summaries_cancelled:
         lines.append(t(language, "editor.retract.summaries", count=summaries))

@@ -10,6 +10,7 @@ import re
 import pytest
 from sqlalchemy import select, update
 
+from bot.corrections import queue
 from bot.delivery import notify_published
 from bot.delivery.summaries import run_due_summaries
 from bot.emulator.emulator import EmuMessage
@@ -346,3 +347,40 @@ async def test_a_retracted_item_leaves_the_channel_post_and_a_new_reader_never_s
     text = bot.emulator.message(channel.id, post.message_id).text or ""
     assert "Tokyo hosts trade talks" not in text and "Osaka chip plant opens" in text
     assert len(bot.emulator.messages(channel.id)) == 1
+
+
+@pytest.mark.parametrize("bot_db", ["sqlite", "postgres"], indirect=True)
+@pytest.mark.bot(admin_ids=[EDITOR])
+async def test_a_correction_larger_than_the_editors_share_is_finished_in_the_background(
+    running_bot: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The editor's own transaction looks through the first few messages only (at 100,000
+    readers the whole of it stalled every other reply for over a second); the owner process
+    queues the rest, and the editor's report counts them all."""
+    monkeypatch.setattr(queue, "FIRST_CHUNK", 3)
+    monkeypatch.setattr(queue, "CHUNK", 4)
+    bot = running_bot
+    bot.user(EDITOR)
+    readers = list(range(7500, 7512))
+    async with bot.session_factory() as s, s.begin():
+        for reader in readers:
+            bot.user(reader)
+            await factory.subscriber(s, reader, follows=["japan"])
+    tokyo, _ = await publish_report(bot, [TOKYO, OSAKA])
+    for reader in readers:
+        await bot.emulator.wait_for_messages(reader)
+    await outbox_settled(bot.session_factory)
+
+    reply = await bot.command(EDITOR, f"/edit i{tokyo} summary 双方同意延长出口管制磋商。")
+
+    assert "3 will be updated so far" in (reply.text or "")
+    notice = await editor_notice(bot, r"12 delivered messages updated, 0 could not be")
+    assert f"i{tokyo}" in (notice.text or "")
+    for reader in readers:
+        [message] = bot.emulator.messages(reader)
+        assert "双方同意延长出口管制磋商。" in (message.text or "")
+        assert len(message.edits) == 1
+    assert (
+        len([m for m in bot.emulator.messages(EDITOR) if "delivered messages" in (m.text or "")])
+        == 1
+    )
