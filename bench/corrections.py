@@ -13,10 +13,12 @@ waiting rows over: one "correct" row per message in the end.
 
 `edit_s`/`again_s`: the editor's transactions; `plan_s`: the planner's work to the end;
 `loop_max_gap_ms`: the longest the event loop went without running anything else during
-either (what every other user's reply waited at worst).
+either (what every other user's reply waited at worst). `readers_s` / `readers_gap_ms`: the
+same for the count /retract shows before asking to confirm (`retraction.readers`), which reads
+every message of the report.
 
 Prints RESULT {"db": ..., "subscribers": N, "messages": ..., "correct_rows": ..., "edit_s": ...,
-"again_s": ..., "plan_s": ..., "loop_max_gap_ms": ...}.
+"again_s": ..., "plan_s": ..., "loop_max_gap_ms": ..., "readers_s": ..., "readers_gap_ms": ...}.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from sqlalchemy import func, insert, select  # noqa: E402
 
 from bot.corrections.planner import CorrectionPlanner  # noqa: E402
 from bot.corrections.queue import correct  # noqa: E402
+from bot.editorial.retraction import readers  # noqa: E402
 from storage.db import create_engine, create_session_factory  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import (  # noqa: E402
@@ -161,6 +164,11 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
             started = time.perf_counter()
             await CorrectionPlanner(session_factory, lambda: NOW).plan_all()
             plan_s = time.perf_counter() - started
+        with GapProbe() as readers_probe:
+            started = time.perf_counter()
+            async with session_factory() as s, s.begin():
+                readers_n = await readers(s, await s.get_one(ReportItem, item))
+            readers_s = time.perf_counter() - started
         async with session_factory() as s:
             rows = await s.scalar(
                 select(func.count()).select_from(Delivery).where(Delivery.kind == "correct")
@@ -176,6 +184,9 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
             "again_s": round(times[1], 2),
             "plan_s": round(plan_s, 2),
             "loop_max_gap_ms": round(probe.worst * 1000),
+            "readers": readers_n,
+            "readers_s": round(readers_s, 2),
+            "readers_gap_ms": round(readers_probe.worst * 1000),
         }
     finally:
         await engine.dispose()
