@@ -18,7 +18,6 @@ import asyncio
 import datetime as dt
 import json
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -48,47 +47,38 @@ def _subscribers(n: int) -> list[dict[str, object]]:
 
 
 async def run(args: argparse.Namespace) -> dict[str, object]:
-    tmp = None
-    if args.db == "sqlite":
-        tmp = tempfile.TemporaryDirectory(prefix="digestbot-bench-")
-        url = f"sqlite+aiosqlite:///{Path(tmp.name) / 'bench.sqlite3'}"
-    else:
-        url = await pgdb.create_database()
-    engine = create_engine(url)
-    session_factory = create_session_factory(engine)
-    try:
-        await upgrade(engine)
-        rows = _subscribers(args.subscribers)
-        async with session_factory() as session, session.begin():
-            for start in range(0, len(rows), 5000):
-                await session.execute(insert(Subscriber), rows[start : start + 5000])
-        async with session_factory() as session, session.begin():
-            draft = await broadcast.prepare(
-                session, "<b>Issue 42</b> is out", owner_id=EDITOR, chat_id=EDITOR, now=NOW
-            )
-        began = time.perf_counter()
-        async with session_factory() as session, session.begin():
-            result = await broadcast.confirm(session, draft.action_id, actor_id=EDITOR, now=NOW)
-        confirm_s = time.perf_counter() - began
-        began = time.perf_counter()
-        async with session_factory() as session, session.begin():
-            again = await outbox.enqueue_for_subscribers(
-                session,
-                Subscriber.status == SubscriberStatus.ACTIVE,
-                text="<b>Issue 42</b> is out",
-                kind=broadcast.KIND,
-                dedup_prefix=f"broadcast:{result.broadcast_id}",
-                now=NOW,
-            )
-        again_s = time.perf_counter() - began
-        async with session_factory() as session:
-            stored = await session.scalar(select(func.count(Delivery.id)))
-    finally:
-        await engine.dispose()
-        if tmp is not None:
-            tmp.cleanup()
-        elif args.db == "postgres":
-            await pgdb.drop_database(url)
+    async with pgdb.throwaway(args.db) as url:
+        engine = create_engine(url)
+        try:
+            session_factory = create_session_factory(engine)
+            await upgrade(engine)
+            rows = _subscribers(args.subscribers)
+            async with session_factory() as session, session.begin():
+                for start in range(0, len(rows), 5000):
+                    await session.execute(insert(Subscriber), rows[start : start + 5000])
+            async with session_factory() as session, session.begin():
+                draft = await broadcast.prepare(
+                    session, "<b>Issue 42</b> is out", owner_id=EDITOR, chat_id=EDITOR, now=NOW
+                )
+            began = time.perf_counter()
+            async with session_factory() as session, session.begin():
+                result = await broadcast.confirm(session, draft.action_id, actor_id=EDITOR, now=NOW)
+            confirm_s = time.perf_counter() - began
+            began = time.perf_counter()
+            async with session_factory() as session, session.begin():
+                again = await outbox.enqueue_for_subscribers(
+                    session,
+                    Subscriber.status == SubscriberStatus.ACTIVE,
+                    text="<b>Issue 42</b> is out",
+                    kind=broadcast.KIND,
+                    dedup_prefix=f"broadcast:{result.broadcast_id}",
+                    now=NOW,
+                )
+            again_s = time.perf_counter() - began
+            async with session_factory() as session:
+                stored = await session.scalar(select(func.count(Delivery.id)))
+        finally:
+            await engine.dispose()
     return {
         "db": args.db,
         "subscribers": args.subscribers,

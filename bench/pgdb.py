@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
@@ -41,3 +45,18 @@ async def drop_database(url: str) -> None:
         await conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
     finally:
         await conn.close()
+
+
+@contextlib.asynccontextmanager
+async def throwaway(kind: str) -> AsyncIterator[str]:
+    """The URL of a fresh database, removed afterwards: a SQLite file in a temporary folder
+    ("sqlite"), or a new database on TEST_POSTGRES_URL's server ("postgres")."""
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="digestbot-bench-") as tmp:
+            yield f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}"
+        return
+    url = await create_database()
+    try:
+        yield url
+    finally:
+        await drop_database(url)

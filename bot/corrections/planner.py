@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.corrections.queue import plan_chunk
 from bot.corrections.report import finish
+from bot.delivery.rounds import run_rounds
 from storage.models import Correction
 
 log = logging.getLogger(__name__)
@@ -80,16 +81,4 @@ class CorrectionPlanner:
                 self.on_queued()
 
     async def run(self) -> None:
-        while True:
-            self._wake.clear()
-            running = asyncio.ensure_future(self.plan_all())
-            try:
-                await asyncio.shield(running)  # a stop lets a chunk commit, never cuts it
-            except asyncio.CancelledError:
-                await asyncio.wait({running})
-                raise
-            except Exception:  # noqa: BLE001 - retried at the next round
-                log.exception("queueing corrections failed; retrying")
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self.interval):
-                    await self._wake.wait()
+        await run_rounds(self.plan_all, self._wake, self.interval, "queueing corrections")

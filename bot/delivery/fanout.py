@@ -46,6 +46,7 @@ from bot.channels import queue_editions
 from bot.config import Settings
 from bot.delivery.outbox import PRIORITY
 from bot.delivery.recipients import CHUNK, queue_next
+from bot.delivery.rounds import run_rounds
 from bot.matching import KeywordSets, Publication, digest_entries, keyword_sets, plan_publication
 from bot.render.content import header_bound, piece_bound
 from storage.models import ContentStatus, DailyReport, Digest, Entry, ReportItem
@@ -316,19 +317,4 @@ class FanoutPoller:
         return total
 
     async def run(self) -> None:
-        while True:
-            self._wake.clear()
-            # Shielded: a stop waits for a fan-out to commit rather than cutting it half-way.
-            running = asyncio.ensure_future(self.run_once())
-            try:
-                await asyncio.shield(running)
-            except asyncio.CancelledError:
-                await asyncio.wait({running})
-                raise
-            except Exception:  # noqa: BLE001 - a failed poll is retried at the next one
-                log.exception("fan-out failed; retrying")
-            # asyncio.timeout, not wait_for: Python 3.11's wait_for can lose a cancellation that
-            # races with the event being set (a stop right after a publish would hang).
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self.interval):
-                    await self._wake.wait()
+        await run_rounds(self.run_once, self._wake, self.interval, "fan-out")

@@ -41,6 +41,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.delivery.looplag import TimeSlice
 from bot.delivery.outbox import PRIORITY, insert_for
+from bot.delivery.rounds import run_rounds
 from bot.matching import (
     Features,
     Follow,
@@ -384,16 +385,4 @@ class RecipientFeeder:
                 self.on_queued()
 
     async def run(self) -> None:
-        while True:
-            self._wake.clear()
-            running = asyncio.ensure_future(self.top_up())
-            try:
-                await asyncio.shield(running)  # a stop lets a chunk commit, never cuts it
-            except asyncio.CancelledError:
-                await asyncio.wait({running})
-                raise
-            except Exception:  # noqa: BLE001 - retried at the next round
-                log.exception("expanding fan-out recipients failed; retrying")
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self.interval):
-                    await self._wake.wait()
+        await run_rounds(self.top_up, self._wake, self.interval, "expanding fan-out recipients")
