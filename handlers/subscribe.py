@@ -22,7 +22,6 @@ from storage.models import Subscriber, Subscription, SubscriptionKind
 MAX_ARGUMENT_CHARS = 200
 BUTTON_ACTIONS = ("rg", "rt", "cl", "ct", "fr", "fc", "ur", "uc", "cu", "lp", "ld")
 _SPEC = {a: render.CALLBACKS[a] for a in BUTTON_ACTIONS}
-LOOKUP_CACHE_KEY = "sub.lookup_index"
 
 
 # --- commands ---------------------------------------------------------------------------
@@ -394,10 +393,9 @@ async def _keywords(session: AsyncSession, subscriber: Subscriber | None, kind: 
 
 def _lookup_cache(scope: Scope) -> lookup.IndexCache:
     """One index of names per running bot (see lookup.IndexCache)."""
-    cache = scope.services.extras.get(LOOKUP_CACHE_KEY)
-    if not isinstance(cache, lookup.IndexCache):
-        cache = scope.services.extras[LOOKUP_CACHE_KEY] = lookup.IndexCache()
-    return cache
+    if scope.services.lookup_cache is None:
+        scope.services.lookup_cache = lookup.IndexCache()
+    return scope.services.lookup_cache
 
 
 async def _too_long(scope: Scope) -> None:

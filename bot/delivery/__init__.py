@@ -15,6 +15,5 @@ if TYPE_CHECKING:
 
 def notify_published(services: Services) -> None:
     """Wake the running bot's fan-out (a no-op where delivery is not running)."""
-    runtime = services.extras.get("delivery")
-    if runtime is not None:
-        runtime.wake()
+    if services.delivery is not None:
+        services.delivery.wake()

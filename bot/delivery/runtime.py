@@ -63,10 +63,9 @@ def configure_builder(
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any], services: Services
 ) -> ApplicationBuilder[Any, Any, Any, Any, Any, Any]:
     rate = services.settings.send_rate_limit
-    limiter = services.extras.get("limiter")
-    if not isinstance(limiter, FloodLimiter):
-        limiter = FloodLimiter(Limits(per_second=rate))
-        services.extras["limiter"] = limiter
+    limiter = services.limiter
+    if limiter is None:
+        limiter = services.limiter = FloodLimiter(Limits(per_second=rate))
     request = AiohttpRequest(
         sender_concurrency(rate) + INTERACTIVE_CONNECTIONS,
         # Requests wait in the limiter, not in the pool; a pool wait means something is wrong,
@@ -90,8 +89,8 @@ class DeliveryRuntime:
         self.services = services
         self.session_factory = services.session_factory
         settings = services.settings
-        limiter = services.extras.get("limiter")
-        if not isinstance(limiter, FloodLimiter):  # built without configure_builder
+        limiter = services.limiter
+        if limiter is None:  # built without configure_builder
             limiter = application.bot.rate_limiter
         self.limiter: FloodLimiter = limiter
         # SQLite has one writer: the sender and the fan-out take turns in-process (see sender).
@@ -151,6 +150,11 @@ class DeliveryRuntime:
         self._stopping = asyncio.Event()
 
     @property
+    def owns_schedules(self) -> bool:
+        """This process runs the daily summaries, the feeds and the corrections planner."""
+        return self._taken_over
+
+    @property
     def sending(self) -> bool:
         """This process owns the outbox and its sender is running."""
         return self.owner.held and self.sender_task is not None and not self.sender_task.done()
@@ -181,7 +185,6 @@ class DeliveryRuntime:
         # lexicon; loading it takes a second or two, done here in a worker thread so that the
         # first fan-out does not do it on the event loop.
         await lexicon.ready()
-        self.services.extras["wake_sender"] = self.sender.wake
         self.fanout_task = asyncio.create_task(self.fanout.run(), name="fan-out")
         self.feeder_task = asyncio.create_task(self.feeder.run(), name="fan-out-feeder")
         await self.beat()
@@ -268,7 +271,6 @@ class DeliveryRuntime:
                 log.warning("outbox: %d rows were in doubt after a stop; resending them", recovered)
             log.info("this process sends the outbox, runs the daily summaries and polls feeds")
             self.summaries_task = asyncio.create_task(self.summaries.run(), name="daily-summaries")
-            self.services.extras["summaries"] = self.summaries
             # Off the hot path: its own task, short transactions, once an hour.
             self.pruner_task = asyncio.create_task(self.pruner.run(), name="delivery-retention")
             self.corrections_task = asyncio.create_task(
@@ -299,7 +301,6 @@ class DeliveryRuntime:
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
             self.pruner_task = self.corrections_task = None
-            self.services.extras.pop("summaries", None)
             await sources.stop(self.services)
         self._taken_over = False
         await self.owner.release()
@@ -323,16 +324,15 @@ class DeliveryRuntime:
             with contextlib.suppress(Exception):
                 async with self.write_lock, self.session_factory() as session, session.begin():
                     await senders.retire(session, self.sender_id)
-        self.services.extras.pop("wake_sender", None)
 
 
 async def start(application: Application[Any, Any, Any, Any, Any, Any], services: Services) -> None:
     runtime = DeliveryRuntime(application, services)
-    services.extras["delivery"] = runtime
+    services.delivery = runtime
     await runtime.start()
 
 
 async def stop(application: Application[Any, Any, Any, Any, Any, Any], services: Services) -> None:
-    runtime = services.extras.pop("delivery", None)
-    if isinstance(runtime, DeliveryRuntime):
+    runtime, services.delivery = services.delivery, None
+    if runtime is not None:
         await runtime.stop()

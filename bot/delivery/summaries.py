@@ -620,10 +620,8 @@ async def run_due_summaries(services: Services, *, batch: int = 500) -> int:
             if not due:
                 break
             total += await build_summaries(session, due, now, services.settings)
-    if total:
-        wake = services.extras.get("wake_sender")
-        if callable(wake):
-            wake()
+    if total and services.delivery is not None:
+        services.delivery.sender.wake()
     return total
 
 

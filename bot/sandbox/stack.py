@@ -272,7 +272,7 @@ class Stack:
         self.emulator.advance_clock(by.total_seconds())
         services = self.services
         summaries = 0
-        if "summaries" in services.extras:  # this process owns the schedules
+        if services.delivery is not None and services.delivery.owns_schedules:
             summaries = await run_due_summaries(services)
         async with services.session_factory() as session, session.begin():
             due = await publish_due(session, self.clock())

@@ -12,7 +12,6 @@ from bot.services import Services
 from bot.site.pages import add_routes
 
 log = logging.getLogger(__name__)
-EXTRA_KEY = "site"
 
 
 def build_app(services: Services) -> web.Application:
@@ -52,14 +51,14 @@ async def start(
     except BaseException:
         await runner.cleanup()
         raise
-    services.extras[EXTRA_KEY] = runner
+    services.site_runner = runner
     address = local_address(services) or f"http://{host}:{chosen}"
     log.info("website at %s (public address %s)", address, services.settings.public_url or address)
     return address
 
 
 def local_address(services: Services) -> str | None:
-    runner = services.extras.get(EXTRA_KEY)
+    runner = services.site_runner
     if runner is None or not runner.addresses:
         return None
     host, port = runner.addresses[0][:2]
@@ -68,6 +67,6 @@ def local_address(services: Services) -> str | None:
 
 
 async def stop(services: Services) -> None:
-    runner = services.extras.pop(EXTRA_KEY, None)
+    runner, services.site_runner = services.site_runner, None
     if runner is not None:
         await runner.cleanup()

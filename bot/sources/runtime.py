@@ -12,15 +12,11 @@ from bot.services import Services
 from bot.sources.notify import EditorNotifier
 from bot.sources.poller import SourcePoller
 
-POLLER_KEY = "sources"
-_TASK_KEY = "sources_task"
-
 
 def start(application: Any, services: Services) -> SourcePoller:
     """Start polling (once per process); returns the poller."""
-    poller = services.extras.get(POLLER_KEY)
-    if isinstance(poller, SourcePoller):
-        return poller
+    if services.source_poller is not None:
+        return services.source_poller
     poller = SourcePoller(
         services.session_factory,
         services.settings,
@@ -28,20 +24,19 @@ def start(application: Any, services: Services) -> SourcePoller:
         notify=EditorNotifier(application.bot, services),
         on_published=lambda: notify_published(services),
     )
-    services.extras[POLLER_KEY] = poller
-    services.extras[_TASK_KEY] = asyncio.create_task(poller.run(), name="source-poller")
+    services.source_poller = poller
+    services.source_poller_task = asyncio.create_task(poller.run(), name="source-poller")
     return poller
 
 
 async def stop(services: Services) -> None:
-    task = services.extras.pop(_TASK_KEY, None)
-    services.extras.pop(POLLER_KEY, None)
-    if isinstance(task, asyncio.Task):
+    task, services.source_poller_task = services.source_poller_task, None
+    services.source_poller = None
+    if task is not None:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
 
 
 def running_poller(services: Services) -> SourcePoller | None:
-    poller = services.extras.get(POLLER_KEY)
-    return poller if isinstance(poller, SourcePoller) else None
+    return services.source_poller

@@ -208,7 +208,7 @@ async def running_bot(
         # Telegram's per-chat pacing (a reply a second after a burst of three) would make
         # every conversation test wait; the overall limit and 429 handling stay on.
         limits = Limits(per_second=settings.send_rate_limit, chat_limits=False)
-        services.extras["limiter"] = FloodLimiter(limits)
+        services.limiter = FloodLimiter(limits)
     application = build_application(settings, services=services)
     # The order of Application.run_polling, whose post_init sets the menu and starts delivery.
     await application.initialize()

@@ -333,7 +333,7 @@ async def test_channel_posts_keep_to_twenty_a_minute_without_flood_errors(
     bot.user(EDITOR)
     channel = bot.emulator.create_channel("China Watch", username="chinawatch")
     await connect(bot, "@chinawatch")
-    runtime = bot.services.extras["delivery"]
+    runtime = bot.services.delivery
     # The emulator's "minute" lasts 3 s here; the bot's limiter is given the same window.
     runtime.limiter.limits.group_period = 3.0
     # Summaries at the longest alerts show: two items a post, so 46 items make 23 posts.

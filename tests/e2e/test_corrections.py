@@ -148,7 +148,7 @@ async def test_two_quick_edits_make_one_edit_per_message_with_the_latest_text(
     [mine] = await bot.emulator.wait_for_messages(ANN)
     await outbox_settled(bot.session_factory)
     # The sender is held back so both edits are queued before either goes out.
-    runtime = bot.services.extras["delivery"]
+    runtime = bot.services.delivery
     await runtime.stop_sender()
 
     await bot.command(EDITOR, f"/edit i{tokyo} summary 第一次修改。")
@@ -174,7 +174,7 @@ async def test_edits_queued_before_a_crash_are_applied_after_the_restart(
     [tokyo] = await publish_report(bot, [TOKYO])
     await bot.emulator.wait_for_messages(ANN)
     await outbox_settled(bot.session_factory)
-    runtime = bot.services.extras["delivery"]
+    runtime = bot.services.delivery
     await runtime.stop_sender()
     await bot.command(EDITOR, f"/edit i{tokyo} summary 崩溃之后仍然修改。")
     # The process died with the edit claimed but not sent: in doubt, resent at the restart.
@@ -315,7 +315,7 @@ async def test_pruned_delivery_records_are_counted_as_messages_that_could_not_be
             .values(sent_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=31))
         )
 
-    assert await bot.services.extras["delivery"].pruner.tick() == 1
+    assert await bot.services.delivery.pruner.tick() == 1
 
     async with bot.session_factory() as s:
         left = list(await s.scalars(select(Delivery.chat_id)))

@@ -317,7 +317,7 @@ async def test_a_summary_due_during_a_long_write_transaction_goes_out_and_replie
             clock = bot.services.clock
             assert isinstance(clock, MovableClock)
             clock.now = at(2025, 11, 11, 8, 0, 30)
-            ticker = bot.services.extras["summaries"]
+            ticker = bot.services.delivery.summaries
             ticks = ticker.ticks
             ticker.wake()
             # While the transaction is open, commands are answered...

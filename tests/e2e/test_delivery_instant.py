@@ -290,7 +290,7 @@ async def test_quiet_hours_hold_alerts_until_they_end(running_bot: RunningBot) -
     assert bot.emulator.messages(ANN) == []
 
     clock.advance(minutes=31)
-    bot.services.extras["wake_sender"]()
+    bot.services.delivery.sender.wake()
     [msg] = await bot.emulator.wait_for_messages(ANN)
     assert "Moscow visit planned" in (msg.text or "")
 
@@ -343,7 +343,7 @@ async def test_a_fan_out_too_big_to_queue_at_once_is_fed_to_the_sender_in_chunks
     expands them a chunk at a time and every one of them gets the report once."""
     bot = running_bot
     monkeypatch.setattr("bot.delivery.fanout.FIRST_ROWS", 0)  # nothing at once: all fed
-    bot.services.extras["delivery"].feeder.chunk = 2
+    bot.services.delivery.feeder.chunk = 2
     chats = [700 + i for i in range(7)]
     for chat in chats:
         bot.user(chat)

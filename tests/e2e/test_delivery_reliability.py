@@ -29,7 +29,7 @@ FIRST_USER = 20_000
 
 
 def runtime_of(bot: RunningBot) -> DeliveryRuntime:
-    runtime = bot.services.extras["delivery"]
+    runtime = bot.services.delivery
     assert isinstance(runtime, DeliveryRuntime)
     return runtime
 
@@ -205,7 +205,7 @@ async def test_server_errors_are_retried_with_backoff_then_given_up(
         if all(r.status in ("sent", "failed") for r in rows):
             return rows
         clock.advance(minutes=5)  # the back-off passes
-        bot.services.extras["wake_sender"]()
+        bot.services.delivery.sender.wake()
         return None
 
     rows = await eventually(done, 20, "every row sent or given up")
@@ -272,7 +272,7 @@ async def test_a_storm_of_server_errors_and_flood_control_still_delivers_everyth
         if counts and not (counts["pending"] or counts["sending"]):
             return counts
         STORM_CLOCK.advance(seconds=30)  # back-offs and retry_after pass
-        bot.services.extras["wake_sender"]()
+        bot.services.delivery.sender.wake()
         return None
 
     counts = await eventually(done, 30, "every row sent")

@@ -211,7 +211,7 @@ async def test_retracting_an_item_names_daily_readers_and_fixes_waiting_summarie
     clock = bot.services.clock
     assert isinstance(clock, MovableClock)
     clock.now = at(2025, 11, 5, 9, 1)
-    bot.services.extras["wake_sender"]()
+    bot.services.delivery.sender.wake()
     [late] = await bot.emulator.wait_for_messages(NIGHT_OWL)
     assert "Brussels trade talks" in (late.text or "")
     assert "Tokyo" not in (late.text or "") and "1 new for you" in (late.text or "")

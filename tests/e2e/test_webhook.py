@@ -77,7 +77,7 @@ async def start_webhook_bot(
         options.update(overrides)
         settings = Settings(**options)
         services = Services(settings, bot_db.engine, bot_db.session_factory)
-        services.extras["limiter"] = FloodLimiter(
+        services.limiter = FloodLimiter(
             Limits(per_second=settings.send_rate_limit, chat_limits=False)
         )
         runner = BotRunner(build_application(settings, services=services), services)
