@@ -120,7 +120,7 @@ async def _empty_postgres(engine: AsyncEngine) -> None:
 
 
 async def _open(kind: str, url: str) -> Database:
-    engine = create_engine(url) if kind == "sqlite" else create_engine(url, poolclass=NullPool)
+    engine = create_engine(url)  # pooled as in production (PostgreSQL: QueuePool, pinged)
     return Database(kind, url, engine, create_session_factory(engine))
 
 

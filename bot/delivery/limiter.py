@@ -166,6 +166,12 @@ class _Pacer:
     """
 
     RTT_HORIZON = 30.0  # the fastest round trip over this long is the baseline
+    # A baseline drawn from few answers may be all slow ones (new connections being set up on
+    # a busy event loop): the next request, on a warm connection, can then arrive earlier than
+    # the baseline allows for, and one send too many lands in Telegram's second (seen with 300
+    # users starting at once). Until this many answers have been seen within the horizon
+    # (and at least `limit`), only half of the baseline is trusted.
+    TRUST_AFTER = 30
     # A send left without an answer (timeout, broken connection, cancelled) may still be on its
     # way: it is taken to arrive when given up on, or this long past the fastest round trip if
     # that is later.
@@ -187,6 +193,7 @@ class _Pacer:
         self._in_flight = 0
         self._expiries: deque[float] = deque()  # answered sends leave the count then; sorted
         self._rtts: deque[tuple[float, float]] = deque()  # increasing rtt: sliding min
+        self._samples = 0  # answers seen since the baseline last started afresh
         self._waiters: list[tuple[int, int, asyncio.Future[None]]] = []
         self._seq = itertools.count()
         self._pump: asyncio.Task[None] | None = None
@@ -196,7 +203,11 @@ class _Pacer:
         """The request of a granted slot is over; `started`: when it was about to leave."""
         self._in_flight -= 1
         if answered:
-            arrived_by = now - self._fastest(now - started, now)
+            fastest = self._fastest(now - started, now)
+            self._samples += 1
+            if self._samples < max(self.TRUST_AFTER, self.limit):
+                fastest /= 2
+            arrived_by = now - fastest
         else:
             arrived_by = max(now, started + self._fastest(None, now) + self.UNANSWERED_GRACE)
         # Kept sorted (`arrived_by` shifts with the baseline): a later expiry is the safe side.
@@ -217,6 +228,10 @@ class _Pacer:
     def _fastest(self, rtt: float | None, now: float) -> float:
         """The fastest recent round trip, taking `rtt` (an answered request's) into account."""
         rtts = self._rtts
+        while rtts and rtts[0][0] < now - self.RTT_HORIZON:
+            rtts.popleft()
+        if not rtts:
+            self._samples = 0  # no answer within the horizon: the baseline starts afresh
         if rtt is not None:
             while rtts and rtts[-1][1] >= rtt:
                 rtts.pop()

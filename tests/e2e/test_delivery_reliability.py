@@ -437,3 +437,33 @@ async def test_a_new_owner_counts_what_the_last_one_sent_to_a_group_this_minute(
     assert len(bot.emulator.messages(group.id)) == 20  # the 21st waits for the minute to pass
     assert runtime.limiter.chat_ready_in(group.id) > 40
     assert bot.emulator.counters.too_many_requests == 0
+
+
+@pytest.mark.parametrize("bot_db", ["sqlite", "postgres"], indirect=True)
+@pytest.mark.emulator(rate_limits=True, latency_ms=20)
+async def test_hundreds_of_users_starting_at_the_same_moment_all_get_their_answer(
+    running_bot: RunningBot,
+) -> None:
+    """300 new users send /start within the same instant: each gets one welcome, none is
+    lost, and the bot never goes over Telegram's 30 messages a second (no 429)."""
+    bot = running_bot
+    users = list(range(FIRST_USER, FIRST_USER + 300))
+    for user in users:
+        bot.user(user)
+    for user in users:
+        bot.emulator.send_message(user, "/start")
+
+    await bot.emulator.wait_until(
+        lambda: all(bot.emulator.messages(u) for u in users), 40, "a welcome for every user"
+    )
+    await asyncio.sleep(0.5)  # nothing more on its way
+
+    assert set(copies(bot, users).values()) == {1}
+    assert all("/help" in (bot.emulator.messages(u)[0].text or "") for u in users)
+    assert bot.emulator.counters.too_many_requests == 0
+    assert bot.emulator.max_sends_in_window(1.0) <= 30
+    async with bot.session_factory() as s:
+        started = await s.scalar(
+            select(func.count()).select_from(Subscriber).where(Subscriber.chat_id.in_(users))
+        )
+    assert started == 300
