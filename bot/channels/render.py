@@ -36,9 +36,15 @@ def interface_language(content_language: str) -> str:
 
 
 def edition_posts(
-    edition: Edition, *, content_language: str = "both", limit: int = MAX_MESSAGE_CHARS
+    edition: Edition,
+    *,
+    content_language: str = "both",
+    limit: int = MAX_MESSAGE_CHARS,
+    piece_chars: int | None = None,
 ) -> list[Post]:
-    """The edition as posts; a post after the first starts with "<title> · part n/m"."""
+    """The edition as posts; a post after the first starts with "<title> · part n/m".
+    `piece_chars` caps each piece (summaries shortened to fit), for a post re-rendered in
+    place that must keep every piece it showed (`bot.channels.rerender`)."""
     language = interface_language(content_language)
     header = _header(edition, language)
     title = _title(edition)
@@ -53,6 +59,8 @@ def edition_posts(
         for row in section.rows:
             # A piece must fit a post of its own with both headers, whatever its length.
             room = limit - max(len(header), reserve) - len(heading) - 3 * len(SEPARATOR)
+            if piece_chars is not None:
+                room = min(room, piece_chars)
             block = _block(row, language, content_language, room)
             add = ([heading] if heading and not written else []) + [block]
             extra = sum(len(b) + len(SEPARATOR) for b in add)

@@ -63,6 +63,10 @@ def _linked(text: str, whole: Edition, settings: Settings | None) -> str:
     return with_message_links(text, settings, whole.linked)
 
 
+# Caps on each piece tried in turn until a re-rendered post fits in one message.
+_PIECE_CHARS: tuple[int | None, ...] = (None, 1500, 800, 400, 200, 100)
+
+
 def _post(whole: Edition, edition: dict[str, Any], content_language: str) -> str | None:
     publication = whole.report or whole.digest
     if publication is not None and publication.status != ContentStatus.PUBLISHED:
@@ -74,7 +78,15 @@ def _post(whole: Edition, edition: dict[str, Any], content_language: str) -> str
     part = whole.only(keep)
     if not edition.get("head"):
         part = replace(part, report=None, digest=None)
-    texts = [p.text for p in edition_posts(part, content_language=content_language)]
+    # An edit may have made the pieces longer than one post holds: the post is edited in
+    # place, so its pieces are shortened to fit rather than left out.
+    for piece_chars in _PIECE_CHARS:
+        texts = [
+            p.text
+            for p in edition_posts(part, content_language=content_language, piece_chars=piece_chars)
+        ]
+        if len(texts) <= 1:
+            break
     if not texts:
         return None
     text = texts[0]

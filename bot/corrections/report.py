@@ -72,6 +72,17 @@ async def finish(session: AsyncSession, correction_ids: Iterable[int], now: dt.d
 async def corrections_done(
     session: AsyncSession, rows: Sequence[QueuedRow], now: dt.datetime
 ) -> int:
-    """After the outcomes of `rows` are written: report the corrections they finished."""
-    ids = {correction_of(row.reason) for row in rows if row.kind == KIND}
+    """After the outcomes of `rows` are written: report the corrections they finished.
+
+    The correction a row belongs to is read again: a later correction may have taken the row
+    over (`queue._queue`) after the sender read it, and then both are to be looked at."""
+    correcting = [row.id for row in rows if row.kind == KIND]
+    reasons = {row.reason for row in rows if row.kind == KIND}
+    for start in range(0, len(correcting), 1000):
+        reasons.update(
+            await session.scalars(
+                select(Delivery.reason).where(Delivery.id.in_(correcting[start : start + 1000]))
+            )
+        )
+    ids = {correction_of(reason) for reason in reasons}
     return await finish(session, [i for i in ids if i is not None], now)

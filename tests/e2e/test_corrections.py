@@ -384,3 +384,36 @@ async def test_a_correction_larger_than_the_editors_share_is_finished_in_the_bac
         len([m for m in bot.emulator.messages(EDITOR) if "delivered messages" in (m.text or "")])
         == 1
     )
+
+
+@pytest.mark.bot(admin_ids=[EDITOR])
+async def test_a_channel_post_grown_past_one_message_by_edits_keeps_every_item(
+    running_bot: RunningBot,
+) -> None:
+    """A sent post is edited in place: when edits make its items longer than one message
+    holds, their summaries are shortened, never an item left out. Three quick edits also
+    take each other's waiting corrections over, and every editor still gets a report."""
+    bot = running_bot
+    bot.user(EDITOR)
+    channel = bot.emulator.create_channel("China Watch", username="chinawatch")
+    await bot.command(EDITOR, "/channel add @chinawatch")
+    kyoto = ItemSpec(
+        "Kyoto forum on supply chains", summary_zh="论坛讨论供应链。", regions=["japan"]
+    )
+    items = await publish_report(bot, [TOKYO, OSAKA, kyoto])
+    [post] = await bot.emulator.wait_for_messages(channel.id)
+    await outbox_settled(bot.session_factory)
+
+    for item, word in zip(items, "谈厂链", strict=True):
+        await bot.command(EDITOR, f"/edit i{item} summary {word * 1990}。")
+    for item in items:
+        await editor_notice(bot, rf"i{item} \(edit\): \d delivered messages? updated")
+    await outbox_settled(bot.session_factory)
+
+    text = bot.emulator.message(channel.id, post.message_id).text or ""
+    assert len(text) <= 4096
+    for headline in ("Tokyo hosts trade talks", "Osaka chip plant opens", "Kyoto forum"):
+        assert headline in text
+    for word in "谈厂链":
+        assert word * 20 in text  # every summary, shortened
+    assert len(bot.emulator.messages(channel.id)) == 1
