@@ -14,6 +14,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, false, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.corrections.report import finish
+from bot.corrections.rows import KIND, correction_of, reason_of
 from bot.delivery.looplag import TimeSlice
 from bot.delivery.outbox import insert_for
 from storage.models import (
@@ -27,7 +29,6 @@ from storage.models import (
     utcnow,
 )
 
-KIND = "correct"
 # Candidate messages looked at in the editor's own transaction, then per background step: a
 # correction of what a few thousand chats got is queued at once; a larger one goes on in the
 # owner process (`bot.corrections.planner`) instead of stalling the editor's reply.
@@ -37,17 +38,6 @@ CHUNK = 2_000
 PRIORITY = 12
 # Which pieces of a publication a channel post shows, by the publication's kind.
 _PIECE_OF = {"report": "item", "digest": "entry", "article": "entry"}
-
-
-def reason_of(correction_id: int) -> str:
-    """How a "correct" row names its correction (`Delivery.reason`)."""
-    return f"correction:{correction_id}"
-
-
-def correction_of(reason: str | None) -> int | None:
-    if reason and reason.startswith("correction:"):
-        return int(reason.split(":", 1)[1])
-    return None
 
 
 async def _publications(
@@ -241,19 +231,20 @@ async def _queue(
     reason = reason_of(correction.id)
     shown = sorted(t.id for t in targets)
     waiting: set[int] = set()
+    superseded: set[int] = set()  # corrections whose waiting rows this one takes over
     for start in range(0, len(shown), 1000):
-        waiting.update(
-            row_id
-            for row_id in await session.scalars(
-                select(Delivery.content_id).where(
-                    Delivery.content_type == KIND,  # the index on (content_type, content_id)
-                    Delivery.content_id.in_(shown[start : start + 1000]),
-                    Delivery.kind == KIND,
-                    Delivery.status == DeliveryStatus.PENDING,
-                )
+        for row_id, old_reason in await session.execute(
+            select(Delivery.content_id, Delivery.reason).where(
+                Delivery.content_type == KIND,  # the index on (content_type, content_id)
+                Delivery.content_id.in_(shown[start : start + 1000]),
+                Delivery.kind == KIND,
+                Delivery.status == DeliveryStatus.PENDING,
             )
-            if row_id is not None
-        )
+        ):
+            if row_id is not None:
+                waiting.add(row_id)
+                if (old := correction_of(old_reason)) is not None and old != correction.id:
+                    superseded.add(old)
     taken = sorted(waiting)
     for start in range(0, len(taken), 1000):
         await session.execute(
@@ -297,3 +288,7 @@ async def _queue(
             rows[start : start + 1000],
         )
     correction.queued += len(targets)
+    if superseded:
+        # Their editors hear now: what they corrected goes out with this one.
+        await session.flush()
+        await finish(session, superseded, now)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.corrections.queue import KIND, correction_of, reason_of
+from bot.corrections.rows import KIND, correction_of, reason_of
 from bot.delivery.outbox import enqueue
 from bot.render.corrections import correction_report
 from storage.models import Correction, Delivery, DeliveryStatus
@@ -53,13 +53,15 @@ async def finish(session: AsyncSession, correction_ids: Iterable[int], now: dt.d
             continue
         updated = counts.get(DeliveryStatus.SENT, 0)
         missed = sum(counts.values()) - updated + correction.pruned
+        # Every message it queued was taken over by a later correction before it went.
+        merged = correction.queued > 0 and not counts
         correction.reported_at = now
         if correction.editor_chat_id is None:
             continue
         await enqueue(
             session,
             chat_id=correction.editor_chat_id,
-            text=correction_report(correction, updated=updated, missed=missed),
+            text=correction_report(correction, updated=updated, missed=missed, merged=merged),
             kind="notice",
             priority=1,
             dedup_key=f"correction:{correction.id}:report",

@@ -27,6 +27,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{what} 的更正（{action}）：已更新 {updated} 条已送达的消息，{missed} 条未能更新"
         "（对方屏蔽了机器人、消息已被删除或过旧）。",
     },
+    "corrections.report_merged": {
+        "en": "Correction of {what} ({action}): a later correction of the same messages took "
+        "it over; they are updated once, showing both (its report follows).",
+        "zh": "{what} 的更正（{action}）：之后对相同消息的更正已将其合并，这些消息只更新一次，"
+        "同时包含两处修改（报告随后发送）。",
+    },
     "corrections.action.edit": {"en": "edit", "zh": "编辑"},
     "corrections.action.retract": {"en": "retraction", "zh": "撤回"},
     "corrections.withdrawn": {

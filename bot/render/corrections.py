@@ -7,11 +7,13 @@ from bot.render import esc
 from storage.models import Correction
 
 
-def correction_report(correction: Correction, *, updated: int, missed: int) -> str:
+def correction_report(
+    correction: Correction, *, updated: int, missed: int, merged: bool = False
+) -> str:
     language = correction.language
     return t(
         language,
-        "corrections.report",
+        "corrections.report_merged" if merged else "corrections.report",
         what=esc(correction.what),
         action=t(language, f"corrections.action.{correction.action}"),
         updated=updated,

@@ -406,9 +406,13 @@ async def test_a_channel_post_grown_past_one_message_by_edits_keeps_every_item(
 
     for item, word in zip(items, "谈厂链", strict=True):
         await bot.command(EDITOR, f"/edit i{item} summary {word * 1990}。")
-    for item in items:
-        await editor_notice(bot, rf"i{item} \(edit\): \d delivered messages? updated")
+    for item in items:  # each editor hears how it went (or that a later one took it over)
+        await editor_notice(bot, rf"Correction of i{item} \(edit\)")
     await outbox_settled(bot.session_factory)
+    reports = [
+        m.text or "" for m in bot.emulator.messages(EDITOR) if "Correction of" in (m.text or "")
+    ]
+    assert len(reports) == 3
 
     text = bot.emulator.message(channel.id, post.message_id).text or ""
     assert len(text) <= 4096
