@@ -62,13 +62,6 @@ class Sighting:
     seen_at: dt.datetime
 
 
-async def remember(
-    session: AsyncSession, user_id: int, username: str | None, first_name: str | None
-) -> None:
-    """Insert or refresh the user's row (one statement on SQLite and PostgreSQL)."""
-    await remember_all(session, [Sighting(user_id, username, first_name, utcnow())])
-
-
 async def remember_all(session: AsyncSession, sightings: list[Sighting]) -> None:
     """Insert or refresh these users' rows (one statement, executed for each)."""
     if not sightings:

@@ -40,7 +40,7 @@ PRIORITY = 12
 _PIECE_OF = {"report": "item", "digest": "entry", "article": "entry"}
 
 
-async def _publications(
+async def publications_of(
     session: AsyncSession, pieces: Sequence[tuple[str, int]]
 ) -> tuple[set[int], set[int], set[int], set[int], set[int]]:
     """(items, entries, whole digests, reports, digests) behind `pieces`."""
@@ -72,7 +72,7 @@ async def delivered(
     still be corrected, among rows `after` < id <= `upto`, looking at `limit` candidates at
     most: (rows of (id, chat_id, thread_id, subscriber_id, telegram_message_id, ...), the
     last id looked at, or None when no candidate was left)."""
-    items, entries, whole_digests, reports, digests = await _publications(session, pieces)
+    items, entries, whole_digests, reports, digests = await publications_of(session, pieces)
     publications = (
         [("report", i) for i in reports]
         + [("digest", i) for i in digests]

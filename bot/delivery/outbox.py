@@ -346,8 +346,6 @@ async def recent_group_sends(
     )
     ages: dict[int, list[float]] = {}
     for chat_id, sent_at in rows:
-        if sent_at.tzinfo is None:
-            sent_at = sent_at.replace(tzinfo=dt.UTC)
         ages.setdefault(chat_id, []).append((now - sent_at).total_seconds())
     return ages
 

@@ -100,11 +100,6 @@ class LeaseExpired(Exception):
     """The sender's lease ran out before a claimed row's request left (see the docstring)."""
 
 
-def _put_back(row: outbox.QueuedRow) -> dict[str, Any]:
-    """A claimed row whose request never left: pending again, the attempt not counted."""
-    return {"status": DeliveryStatus.PENDING, "attempts": row.attempts - 1, "updated_at": utcnow()}
-
-
 def backoff(attempts: int) -> float:
     """Seconds before retry `attempts` + 1 after a server or network error: 2, 4, 8, 16 ..."""
     return float(min(2**attempts, 300))
@@ -346,7 +341,7 @@ class OutboxSender:
                 ready = await prepare(session, rows, now, self.settings)
         except BaseException:
             for row in rows:  # claimed, never sent: back to pending as soon as we can write
-                self._outcomes.append(_Outcome(row, _put_back(row)))
+                self._give_back(row, claimed_as)
             raise
         self.stats.batches += 1
         self.stats.claimed += len(rows)

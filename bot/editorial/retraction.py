@@ -22,7 +22,7 @@ from sqlalchemy import ColumnElement, and_, false, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import publishing
-from bot.corrections.queue import correct
+from bot.corrections.queue import correct, publications_of
 from bot.delivery.looplag import TimeSlice
 from bot.delivery.summaries import listing, withdraw_from_queued_summaries
 from bot.editorial.content import Content, digest_entries, load
@@ -171,16 +171,7 @@ async def _showing(
     """Rows in `status` whose message shows one of `targets` (id, chat_id, edition, title,
     username): the whole-content rows of `_matching`, and edition rows of the report or digest
     the retracted items or entries belong to, kept when their edition lists one of them."""
-    items = {i for t, i in targets if t == "item"}
-    entries = {i for t, i in targets if t == "entry"}
-    reports = set(
-        await session.scalars(select(ReportItem.report_id).where(ReportItem.id.in_(items)))
-    )
-    digests = set(
-        await session.scalars(
-            select(Entry.digest_id).where(Entry.id.in_(entries), Entry.digest_id.is_not(None))
-        )
-    )
+    items, entries, _, reports, digests = await publications_of(session, targets)
     editions = or_(
         and_(Delivery.content_type == "report", Delivery.content_id.in_(reports)),
         and_(Delivery.content_type == "digest", Delivery.content_id.in_(digests)),

@@ -47,6 +47,20 @@ async def publish_report(bot: RunningBot, items: list[ItemSpec]) -> list[int]:
     return ids
 
 
+async def tokyo_sent_to_ann_and_ben(bot: RunningBot) -> tuple[int, EmuMessage]:
+    """Ann and Ben follow Japan and got a report of TOKYO: its item id and Ben's message."""
+    for user in (EDITOR, ANN, BEN):
+        bot.user(user)
+    async with bot.session_factory() as s, s.begin():
+        await factory.subscriber(s, ANN, follows=["japan"])
+        await factory.subscriber(s, BEN, follows=["japan"])
+    [tokyo] = await publish_report(bot, [TOKYO])
+    await bot.emulator.wait_for_messages(ANN)
+    [bens] = await bot.emulator.wait_for_messages(BEN)
+    await outbox_settled(bot.session_factory)
+    return tokyo, bens
+
+
 async def editor_notice(bot: RunningBot, pattern: str) -> EmuMessage:
     """The editor's follow-up message matching `pattern` (it comes once the edits are done)."""
 
@@ -116,15 +130,7 @@ async def test_a_chat_that_blocked_the_bot_is_counted_as_not_updated(
     running_bot: RunningBot,
 ) -> None:
     bot = running_bot
-    for user in (EDITOR, ANN, BEN):
-        bot.user(user)
-    async with bot.session_factory() as s, s.begin():
-        await factory.subscriber(s, ANN, follows=["japan"])
-        await factory.subscriber(s, BEN, follows=["japan"])
-    [tokyo] = await publish_report(bot, [TOKYO])
-    await bot.emulator.wait_for_messages(ANN)
-    [bens] = await bot.emulator.wait_for_messages(BEN)
-    await outbox_settled(bot.session_factory)
+    tokyo, bens = await tokyo_sent_to_ann_and_ben(bot)
     bot.emulator.block(BEN)
 
     reply = await bot.command(EDITOR, f"/edit i{tokyo} summary 双方同意延长出口管制磋商。")
@@ -298,15 +304,7 @@ async def test_pruned_delivery_records_are_counted_as_messages_that_could_not_be
     running_bot: RunningBot,
 ) -> None:
     bot = running_bot
-    for user in (EDITOR, ANN, BEN):
-        bot.user(user)
-    async with bot.session_factory() as s, s.begin():
-        await factory.subscriber(s, ANN, follows=["japan"])
-        await factory.subscriber(s, BEN, follows=["japan"])
-    [tokyo] = await publish_report(bot, [TOKYO])
-    await bot.emulator.wait_for_messages(ANN)
-    [bens] = await bot.emulator.wait_for_messages(BEN)
-    await outbox_settled(bot.session_factory)
+    tokyo, bens = await tokyo_sent_to_ann_and_ben(bot)
     # Ben's message is older than the retention period (30 days by default).
     async with bot.session_factory() as s, s.begin():
         await s.execute(
